@@ -1,0 +1,1 @@
+"""Evaluations of the coaching engine on real, public data sets (read-only, no network)."""

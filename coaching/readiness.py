@@ -1,0 +1,374 @@
+"""Readiness to train today, 0-100, with a band and the factors that moved it.
+
+``score = clip(70 + sum of contributions, 0, 100)``; 70 is an ordinary day with every signal at
+the runner's usual value. Bands: >= 80 ``ready``, >= 60 ``normal``, >= 40 ``caution``, < 40 ``rest``.
+Each signal contributes readiness points (the table below); a missing signal contributes 0, is
+listed in ``missing`` and lowers ``confidence`` by its weight. Nothing here peeks ahead: every
+value for day t uses data of days <= t only (trailing windows).
+
+=============  ======  ==========================================================================
+signal         weight  contribution (points)
+=============  ======  ==========================================================================
+hrv            0.25    7-day mean of ln RMSSD (>= 3 readings, Plews et al. 2014) against the baseline
+                       mean +- 0.5 SD of days t-67..t-7 (>= 10 readings) (Kiviniemi 2007; Vesterinen
+                       2016; Javaloyes 2019). z = (mean7 - base) / SD: below -0.5 -> -10 per SD beyond
+                       the band (floor -20); above +0.5 -> +3 per SD (cap +3); inside the band 0
+rhr            0.10    today's resting HR against the mean of days t-60..t-1 (>= 7 readings), in
+                       units of its SD (the typical error, Buchheit 2014; floor 1 bpm):
+                       -4 x clip(z, -1, 4)
+sleep          0.15    hours vs a need of 8 h: -4 per hour short (floor -16), +1 per hour over (cap +1)
+sleep_quality  0.05    3 x (quality - 3), quality 1-5 (best 5)
+wellness       0.25    Hooper-style items (Hooper & Mackinnon 1995) as "badness" 0-4: fatigue - 1,
+                       soreness - 1, stress - 1, 5 - mood; each against the runner's mean of days
+                       t-28..t-1 shrunk toward 1.0 with weight n/(n+5); points -4, -3, -2, -2 per
+                       step worse than usual; total clipped to [-24, +12]
+form           0.10    form / S, S = mean daily load of days t-90..t-15 (floor 30 LU/day), needs 28
+                       days of history: 20 x clip(form / S, -1, 0.25)
+rpe_gap        0.10    largest (reported RPE - expected RPE) over sessions of days t-2..t. Expected:
+                       the ``expected_rpe`` column, else 3 + 16 (HRr - 0.65) or 3 + 16 (IF - 0.75)
+                       plus the runner's mean residual over days t-90..t-15 shrunk with n/(n+5):
+                       -3 x clip(gap - 1, 0, 4)  (felt-easier never adds points)
+illness        -       ill today or yesterday: -25
+pain           -       today's pain score: -2 x clip(pain - 2, 0, 8)
+=============  ======  ==========================================================================
+
+Monotonicity (tested): more load in the last 14 days never raises the score (form/S falls, S
+uses days <= t-15; the RPE gap is a max over sessions); worse HRV in the last 7 days, less or worse
+sleep, worse wellness today, higher RHR, illness and pain never raise it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from coaching.factors import Factor
+from coaching.inputs import FloatArray
+from coaching.training_load import DailyArrays, shift, trailing_max, trailing_sum
+
+BASE_SCORE = 70.0
+BANDS: tuple[tuple[float, str], ...] = ((80.0, "ready"), (60.0, "normal"), (40.0, "caution"), (-1.0, "rest"))
+SLEEP_NEED_H = 8.0
+WEIGHTS: dict[str, float] = {
+    "hrv": 0.25,
+    "rhr": 0.10,
+    "sleep": 0.15,
+    "sleep_quality": 0.05,
+    "wellness": 0.25,
+    "form": 0.10,
+    "rpe_gap": 0.10,
+}
+_WELLNESS_ITEMS: tuple[tuple[str, float], ...] = (
+    ("fatigue", 4.0),
+    ("soreness", 3.0),
+    ("stress", 2.0),
+    ("mood", 2.0),
+)
+_MEAN_COLS: tuple[str, ...] = (
+    "hrv_ms",
+    "rhr_bpm",
+    "sleep_h",
+    "sleep_quality",
+    "fatigue",
+    "soreness",
+    "stress",
+    "mood",
+)
+_MAX_COLS: tuple[str, ...] = ("illness", "pain_score", "injury")
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """Readiness today: ``score`` 0-100, ``band``, ``confidence`` 0-1, explaining factors, missing signals."""
+
+    score: float
+    band: str
+    confidence: float
+    factors: tuple[Factor, ...]
+    missing: tuple[str, ...]
+
+
+def band_of(score: float) -> str:
+    """ready (>= 80) / normal (>= 60) / caution (>= 40) / rest."""
+    for edge, name in BANDS:
+        if score >= edge:
+            return name
+    return "rest"
+
+
+def checkin_grid(
+    checkins: pd.DataFrame,
+    runner_ids: npt.NDArray[np.int64],
+    dates: pd.DatetimeIndex,
+    mean_cols: Sequence[str] = _MEAN_COLS,
+    max_cols: Sequence[str] = _MAX_COLS,
+) -> dict[str, FloatArray]:
+    """(runners x days) arrays of validated check-ins: daily mean of ``mean_cols``, max of ``max_cols``.
+
+    Days without a value are NaN.
+    """
+    n_r, n_d = len(runner_ids), len(dates)
+    out: dict[str, FloatArray] = {}
+    if n_r == 0 or n_d == 0 or len(checkins) == 0:
+        for c in (*mean_cols, *max_cols):
+            out[c] = np.full((n_r, n_d), np.nan)
+        return out
+    day = (
+        (checkins["date"].to_numpy(dtype="datetime64[ns]") - dates[0].to_datetime64())
+        // np.timedelta64(1, "D")
+    ).astype(np.int64)
+    rid = checkins["runner_id"].to_numpy(dtype=np.int64)
+    pos = np.minimum(np.searchsorted(runner_ids, rid), n_r - 1)
+    ok = (day >= 0) & (day < n_d) & (runner_ids[pos] == rid)
+    flat = pos[ok] * n_d + day[ok]
+    size = n_r * n_d
+    for c in mean_cols:
+        x = checkins[c].to_numpy(dtype=np.float64)[ok]
+        fin = np.isfinite(x)
+        cnt = np.bincount(flat[fin], minlength=size)
+        tot = np.bincount(flat[fin], weights=x[fin], minlength=size)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[c] = np.where(cnt > 0, tot / cnt, np.nan).reshape(n_r, n_d)
+    for c in max_cols:
+        x = checkins[c].to_numpy(dtype=np.float64)[ok]
+        fin = np.isfinite(x)
+        m = np.full(size, -np.inf)
+        np.maximum.at(m, flat[fin], x[fin])
+        out[c] = np.where(np.isfinite(m), m, np.nan).reshape(n_r, n_d)
+    return out
+
+
+def window_stats(x: FloatArray, lag: int, width: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Count, mean and sample SD of the non-NaN values of days t-lag-width+1 .. t-lag."""
+    fin = np.isfinite(x)
+    x0 = np.where(fin, x, 0.0)
+    n = shift(trailing_sum(fin.astype(np.float64), width), lag)
+    s1 = shift(trailing_sum(x0, width), lag)
+    s2 = shift(trailing_sum(x0 * x0, width), lag)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.where(n > 0, s1 / n, np.nan)
+        var = np.where(n > 1, (s2 - n * mean * mean) / (n - 1.0), np.nan)
+    return n, mean, np.sqrt(np.clip(var, 0.0, None))
+
+
+@dataclass(frozen=True, slots=True)
+class ReadinessArrays:
+    """(runners x days) arrays: ``score``, ``confidence`` and per signal value/usual/contribution."""
+
+    score: FloatArray
+    confidence: FloatArray
+    parts: dict[str, dict[str, FloatArray]]
+
+
+def _part(
+    value: FloatArray,
+    contribution: FloatArray,
+    present: npt.NDArray[np.bool_],
+    lo: FloatArray | None = None,
+    hi: FloatArray | None = None,
+) -> dict[str, FloatArray]:
+    nan = np.full_like(value, np.nan)
+    return {
+        "value": value,
+        "contribution": np.where(present, contribution, 0.0),
+        "present": present.astype(np.float64),
+        "lo": nan if lo is None else lo,
+        "hi": nan if hi is None else hi,
+    }
+
+
+def _rpe_gap_daily(
+    loaded: pd.DataFrame, runner_ids: npt.NDArray[np.int64], dates: pd.DatetimeIndex
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Daily max of (RPE - expected) for explicit expectations, daily max/sum/count of model residuals."""
+    n_r, n_d = len(runner_ids), len(dates)
+    size = n_r * n_d
+    explicit = np.full(size, -np.inf)
+    model_max = np.full(size, -np.inf)
+    res_sum = np.zeros(size)
+    res_cnt = np.zeros(size)
+    if n_r and n_d and len(loaded):
+        day = (
+            (loaded["date"].to_numpy(dtype="datetime64[ns]") - dates[0].to_datetime64())
+            // np.timedelta64(1, "D")
+        ).astype(np.int64)
+        rid = loaded["runner_id"].to_numpy(dtype=np.int64)
+        pos = np.minimum(np.searchsorted(runner_ids, rid), n_r - 1)
+        ok = (day >= 0) & (day < n_d) & (runner_ids[pos] == rid)
+        flat = pos * n_d + day
+        rpe = loaded["rpe"].to_numpy(dtype=np.float64)
+        exp_rpe = loaded["expected_rpe"].to_numpy(dtype=np.float64)
+        hrr = loaded["hrr"].to_numpy(dtype=np.float64)
+        ipace = loaded["intensity_pace"].to_numpy(dtype=np.float64)
+        pop = np.where(np.isfinite(hrr), 3.0 + 16.0 * (hrr - 0.65), 3.0 + 16.0 * (ipace - 0.75))
+        pop = np.clip(pop, 1.0, 10.0)
+        e_ok = ok & np.isfinite(rpe) & np.isfinite(exp_rpe)
+        np.maximum.at(explicit, flat[e_ok], (rpe - exp_rpe)[e_ok])
+        m_ok = ok & np.isfinite(rpe) & ~np.isfinite(exp_rpe) & np.isfinite(pop)
+        res = (rpe - pop)[m_ok]
+        np.maximum.at(model_max, flat[m_ok], res)
+        res_sum = np.bincount(flat[m_ok], weights=res, minlength=size).astype(np.float64)
+        res_cnt = np.bincount(flat[m_ok], minlength=size).astype(np.float64)
+    shape = (n_r, n_d)
+    return (explicit.reshape(shape), model_max.reshape(shape), res_sum.reshape(shape), res_cnt.reshape(shape))
+
+
+def readiness_arrays(
+    daily: DailyArrays, loaded: pd.DataFrame, grid: dict[str, FloatArray]
+) -> ReadinessArrays:
+    """Readiness for every runner and day of ``daily`` (see the module table).
+
+    ``loaded`` are sessions with loads (:class:`coaching.load.SessionLoadModel`), ``grid`` the
+    check-in arrays from :func:`checkin_grid` on the same runners and dates.
+    """
+    v = daily.values
+    parts: dict[str, dict[str, FloatArray]] = {}
+
+    # HRV: ln RMSSD 7-day mean against a 60-day baseline ending before the week.
+    ln_hrv = np.log(grid["hrv_ms"])
+    n7, m7, _ = window_stats(ln_hrv, 0, 7)
+    n60, base, sd60 = window_stats(ln_hrv, 7, 60)
+    sd = np.fmax(sd60, 0.02)
+    present = (n7 >= 3) & (n60 >= 10)
+    with np.errstate(invalid="ignore"):
+        z = (m7 - base) / sd
+        c = np.where(
+            z < -0.5,
+            np.maximum(-10.0 * (-z - 0.5), -20.0),
+            np.where(z > 0.5, 3.0 * np.minimum(z - 0.5, 1.0), 0.0),
+        )
+    parts["hrv"] = _part(np.exp(m7), c, present, np.exp(base - 0.5 * sd), np.exp(base + 0.5 * sd))
+
+    # Resting HR today against the previous 60 days.
+    rhr = grid["rhr_bpm"]
+    nb, rb, rsd = window_stats(rhr, 1, 60)
+    rsd = np.fmax(rsd, 1.0)
+    present = np.isfinite(rhr) & (nb >= 7)
+    with np.errstate(invalid="ignore"):
+        c = -4.0 * np.clip((rhr - rb) / rsd, -1.0, 4.0)
+    parts["rhr"] = _part(rhr, c, present, rb - rsd, rb + rsd)
+
+    # Sleep hours and quality (last night).
+    h = grid["sleep_h"]
+    with np.errstate(invalid="ignore"):
+        c = -4.0 * np.clip(SLEEP_NEED_H - h, 0.0, 4.0) + np.clip(h - SLEEP_NEED_H, 0.0, 1.0)
+    parts["sleep"] = _part(h, c, np.isfinite(h), np.full_like(h, 7.0), np.full_like(h, 9.0))
+    q = grid["sleep_quality"]
+    parts["sleep_quality"] = _part(
+        q, 3.0 * (q - 3.0), np.isfinite(q), np.full_like(q, 3.0), np.full_like(q, 5.0)
+    )
+
+    # Wellness (Hooper-style), each item against the runner's own usual.
+    total = np.zeros_like(h)
+    any_item = np.zeros(h.shape, dtype=bool)
+    bad_sum = np.zeros_like(h)
+    usual_sum = np.zeros_like(h)
+    for item, w in _WELLNESS_ITEMS:
+        x = grid[item]
+        bad = (5.0 - x) if item == "mood" else (x - 1.0)
+        n, m, _ = window_stats(bad, 1, 28)
+        usual = (np.nan_to_num(m) * n + 5.0 * 1.0) / (n + 5.0)
+        fin = np.isfinite(bad)
+        total += np.where(fin, -w * (bad - usual), 0.0)
+        bad_sum += np.where(fin, bad, usual)
+        usual_sum += usual
+        any_item |= fin
+    parts["wellness"] = _part(
+        np.where(any_item, bad_sum, np.nan),
+        np.clip(total, -24.0, 12.0),
+        any_item,
+        usual_sum - 1.0,
+        usual_sum + 1.0,
+    )
+
+    # Form relative to the runner's older load level.
+    hist = v["days_of_history"]
+    avail = np.clip(hist - 15.0, 1.0, 76.0)
+    s_base = np.fmax(shift(trailing_sum(v["load"], 76), 15) / avail, 30.0)
+    ratio = v["form"] / s_base
+    parts["form"] = _part(
+        ratio,
+        20.0 * np.clip(ratio, -1.0, 0.25),
+        hist >= 28,
+        np.full_like(ratio, -0.1),
+        np.full_like(ratio, 0.1),
+    )
+
+    # RPE gap over the last 3 days.
+    explicit, model_max, res_sum, res_cnt = _rpe_gap_daily(loaded, daily.runner_ids, daily.dates)
+    ex3 = trailing_max(explicit, 3, fill=-np.inf)
+    mm3 = trailing_max(model_max, 3, fill=-np.inf)
+    cnt = shift(trailing_sum(res_cnt, 76), 15)
+    tot = shift(trailing_sum(res_sum, 76), 15)
+    offset = tot / (cnt + 5.0)  # = n/(n+5) * mean residual
+    gap = np.fmax(ex3, mm3 - offset)
+    present = np.isfinite(gap)
+    gap = np.where(present, gap, np.nan)
+    parts["rpe_gap"] = _part(
+        gap, -3.0 * np.clip(gap - 1.0, 0.0, 4.0), present, np.full_like(gap, -1.0), np.full_like(gap, 1.0)
+    )
+
+    # Illness (today or yesterday) and pain today.
+    ill = np.fmax(grid["illness"], shift(grid["illness"], 1, np.nan))
+    parts["illness"] = _part(ill, np.where(ill > 0.5, -25.0, 0.0), np.isfinite(ill))
+    pain = grid["pain_score"]
+    parts["pain"] = _part(
+        pain,
+        -2.0 * np.clip(pain - 2.0, 0.0, 8.0),
+        np.isfinite(pain),
+        np.zeros_like(pain),
+        np.full_like(pain, 2.0),
+    )
+
+    score = BASE_SCORE + sum(p["contribution"] for p in parts.values())
+    score = np.clip(score, 0.0, 100.0)
+    conf = sum(WEIGHTS[k] * parts[k]["present"] for k in WEIGHTS)
+    return ReadinessArrays(np.asarray(score, dtype=np.float64), np.asarray(conf, dtype=np.float64), parts)
+
+
+_UNITS: dict[str, str] = {
+    "hrv": "ms",
+    "rhr": "bpm",
+    "sleep": "h",
+    "sleep_quality": "1-5",
+    "wellness": "points 0-16",
+    "form": "form/load",
+    "rpe_gap": "RPE",
+    "illness": "flag",
+    "pain": "0-10",
+}
+
+
+def readiness_at(arrays: ReadinessArrays, row: int, day: int) -> Readiness:
+    """The :class:`Readiness` object of one runner (row) and day (column)."""
+    factors: list[Factor] = []
+    missing: list[str] = []
+    for key, p in arrays.parts.items():
+        if p["present"][row, day] < 0.5:
+            if key in WEIGHTS:
+                missing.append(key)
+            continue
+        lo, hi = float(p["lo"][row, day]), float(p["hi"][row, day])
+        usual = (round(lo, 3), round(hi, 3)) if np.isfinite(lo) and np.isfinite(hi) else None
+        val = float(p["value"][row, day])
+        factors.append(
+            Factor(
+                key=key,
+                value=round(val, 3) if np.isfinite(val) else None,
+                unit=_UNITS[key],
+                contribution=round(float(p["contribution"][row, day]), 2),
+                usual=usual,
+            )
+        )
+    score = round(float(arrays.score[row, day]), 1)
+    return Readiness(
+        score=score,
+        band=band_of(score),
+        confidence=round(float(arrays.confidence[row, day]), 2),
+        factors=tuple(factors),
+        missing=tuple(missing),
+    )
