@@ -1,0 +1,558 @@
+"""A periodised plan toward the goal: base, build, peak, taper, race, recovery.
+
+The plan is recomputed from the runner's *actual* recent training every time it is asked for, so
+when life intervenes (missed days, illness, travel, a new minutes cap) it re-plans forward from
+what was really done: missed sessions are dropped, never piled onto later days, and the next
+weeks start from the real (lower) volume.
+
+Safety limits on weekly volume (km):
+* acute:chronic band: a week's target is at most 1.3 x the mean of the last four weeks (upper edge
+  of the 0.8-1.3 band; Williams et al. 2017 EWMA ACWR, with its critiques, REFERENCES.md), and at
+  most 10 % above the reference week (no effect of the 10 % rule alone in Buist et al. 2008, so
+  it is a ceiling, not a target);
+* single-run spike: no planned run longer than 1.10 x the longest run of the last 30 days
+  (Frandsen et al. 2025: hazard ratio 1.64 for runs 10-30 % longer, 1.52 for 30-100 %, 2.28 beyond);
+* pain: running volume halved and no quality while pain is reported; none while the
+  no-running flag is set;
+* return after a break (a zero week in the last three, or no run in 10 days): easy running only, at
+  most half the pre-break volume.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from coaching.plan.goals import Goal
+from coaching.plan.paces import TrainingPaces, paces_for
+from coaching.plan.state import RunnerState
+from coaching.plan.workouts import HARD_DAY_TYPES, easy_pace_mid
+
+SPIKE_LIMIT = 1.10
+ACWR_CAP = 1.3
+WEEKLY_GROWTH = 0.10
+CUTBACK = 0.75
+
+MAX_RUNS = {"novice": 4, "intermediate": 5, "advanced": 6}
+START_KM = {"novice": 8.0, "intermediate": 12.0, "advanced": 18.0}
+RETURN_FLOOR_LONG_KM = {"novice": 3.0, "intermediate": 5.0, "advanced": 6.0}
+MIN_RUN_KM = {"novice": 2.5, "intermediate": 4.0, "advanced": 5.0}
+# Upper weekly km for the goal, by distance class and experience.
+PEAK_KM = {
+    "marathon": {"novice": 50.0, "intermediate": 70.0, "advanced": 100.0},
+    "half": {"novice": 35.0, "intermediate": 55.0, "advanced": 80.0},
+    "10k": {"novice": 30.0, "intermediate": 45.0, "advanced": 70.0},
+    "5k": {"novice": 25.0, "intermediate": 40.0, "advanced": 60.0},
+    "general": {"novice": 20.0, "intermediate": 35.0, "advanced": 55.0},
+}
+LONG_CAP_KM = {"marathon": 32.0, "half": 22.0, "10k": 16.0, "5k": 14.0, "general": 16.0}
+# Phase lengths: taper in days before the race, peak and build in weeks.
+TAPER_DAYS = {"marathon": 21, "half": 14, "10k": 10, "5k": 7, "general": 0}
+PEAK_WEEKS = {"marathon": 3, "half": 3, "10k": 2, "5k": 2, "general": 0}
+BUILD_WEEKS = {"marathon": 8, "half": 6, "10k": 6, "5k": 5, "general": 0}
+RECOVERY_DAYS_AFTER = {"marathon": 21, "half": 10, "10k": 6, "5k": 4, "general": 0}
+# Taper volume as a fraction of the reference (pre-taper) week, by weeks before the race week.
+TAPER_FRACTION = {
+    "marathon": (0.45, 0.65, 0.8),
+    "half": (0.55, 0.8),
+    "10k": (0.6, 0.85),
+    "5k": (0.65, 0.85),
+    "general": (1.0,),
+}
+LONG_FRACTION = {1: 1.0, 2: 0.55, 3: 0.40, 4: 0.33, 5: 0.30}
+QUALITY_FRACTION = 0.17
+
+
+def distance_class(goal: Goal) -> str:
+    d = goal.distance_m
+    if d is None:
+        return "general"
+    if d >= 30000:
+        return "marathon"
+    if d >= 15000:
+        return "half"
+    if d >= 8000:
+        return "10k"
+    return "5k"
+
+
+def monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSession:
+    """One planned session: ``distance_km`` kilometres, ``duration_min`` minutes."""
+
+    day: date
+    type: str
+    distance_km: float
+    duration_min: float
+
+    @property
+    def hard(self) -> bool:
+        return self.type in HARD_DAY_TYPES
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "date": self.day.isoformat(),
+            "type": self.type,
+            "distance_km": round(self.distance_km, 1),
+            "duration_min": round(self.duration_min),
+            "hard": self.hard,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PlanWeek:
+    """A Monday-to-Sunday week: ``phase``, target running ``target_km``, sessions (days absent = rest)."""
+
+    start: date
+    phase: str
+    target_km: float
+    sessions: tuple[PlannedSession, ...]
+    cutback: bool = False
+    mode: str = "normal"  # normal / return / pain / no_running / illness
+
+    def session_on(self, day: date) -> PlannedSession | None:
+        for s in self.sessions:
+            if s.day == day:
+                return s
+        return None
+
+    @property
+    def planned_km(self) -> float:
+        return sum(s.distance_km for s in self.sessions if s.type != "cross_training")
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "start": self.start.isoformat(),
+            "phase": self.phase,
+            "target_km": round(self.target_km, 1),
+            "planned_km": round(self.planned_km, 1),
+            "cutback": self.cutback,
+            "mode": self.mode,
+            "sessions": [s.to_json() for s in self.sessions],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Weeks from the current one toward the goal (and the recovery weeks after a race)."""
+
+    created: date
+    goal: Goal
+    weeks: tuple[PlanWeek, ...]
+
+    def week_of(self, day: date) -> PlanWeek | None:
+        start = monday(day)
+        for w in self.weeks:
+            if w.start == start:
+                return w
+        return None
+
+    def session_on(self, day: date) -> PlannedSession | None:
+        w = self.week_of(day)
+        return w.session_on(day) if w else None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "created": self.created.isoformat(),
+            "goal": self.goal.to_json(),
+            "weeks": [w.to_json() for w in self.weeks],
+        }
+
+
+def phase_for_week(goal: Goal, week_start: date) -> tuple[str, int | None]:
+    """(phase, days from the week's Monday to the race) — phase in base/build/peak/taper/recovery/general."""
+    if not goal.is_race or goal.race_date is None:
+        return "general", None
+    cls = distance_class(goal)
+    dtr = (goal.race_date - week_start).days
+    if dtr < 0:
+        return ("recovery" if -dtr <= RECOVERY_DAYS_AFTER[cls] + 6 else "general"), dtr
+    if dtr < max(TAPER_DAYS[cls], 7):
+        return "taper", dtr
+    weeks_before_taper = (dtr - max(TAPER_DAYS[cls], 7)) // 7
+    if weeks_before_taper < PEAK_WEEKS[cls]:
+        return "peak", dtr
+    if weeks_before_taper < PEAK_WEEKS[cls] + BUILD_WEEKS[cls]:
+        return "build", dtr
+    return "base", dtr
+
+
+def is_cutback_week(weekly: tuple[float, ...], phase: str) -> bool:
+    """A cutback (recovery) week after three loading weeks: 3:1 loading, decided from what was run.
+
+    Cutback when the four previous weeks grew (last >= 1.1 x first) with no dip (every week >= 85 %
+    of the four-week maximum); after a cutback, or any missed week, the dip stays in the window for
+    three weeks. A runner holding a steady volume gets no cutback.
+    """
+    if phase not in ("base", "build", "general") or len(weekly) < 4:
+        return False
+    top = max(weekly)
+    return top > 0 and min(weekly[-4:]) >= 0.85 * top and weekly[-1] >= 1.1 * weekly[-4]
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    experience: str
+    e_pace: float  # s/km
+    paces: TrainingPaces | None
+    cls: str
+
+
+def _ctx(state: RunnerState) -> _Ctx:
+    personal_off = state.personal.easy_pace_offset_s_per_km if state.personal else 0.0
+    paces = paces_for(state.vdot, state.threshold_pace_s_per_km)
+    return _Ctx(
+        state.experience if state.experience in MAX_RUNS else "intermediate",
+        easy_pace_mid(paces, state.experience, personal_off),
+        paces,
+        distance_class(state.goal) if state.goal.is_race or state.goal.distance_m else "general",
+    )
+
+
+def days_since_last_run(state: RunnerState) -> int | None:
+    runs = [s.date for s in state.recent_sessions if s.is_run and s.date < state.today]
+    return (state.today - max(runs)).days if runs else None
+
+
+def in_return_mode(weekly: tuple[float, ...], days_since_run: int | None) -> bool:
+    """Back from a break: a zero week among the last three, or no run for 10+ days."""
+    if not weekly:
+        return days_since_run is None or days_since_run >= 10
+    if any(w <= 0.0 for w in weekly[-3:]):
+        return True
+    return days_since_run is None or days_since_run >= 10
+
+
+def week_target_km(
+    weekly: tuple[float, ...],
+    *,
+    experience: str,
+    cls: str,
+    phase: str,
+    dtr: int | None,
+    cutback: bool,
+    return_mode: bool,
+    capacity_km: float,
+) -> float:
+    """Target running km for a week from the previous four weeks (oldest first) and the phase."""
+    top = max(weekly) if weekly else 0.0
+    # the goal's usual peak, but never below what the runner already handles
+    peak = min(max(PEAK_KM[cls][experience], top), capacity_km)
+    chronic = sum(weekly) / len(weekly) if weekly else 0.0
+    last = weekly[-1] if weekly else 0.0
+    top = max(weekly) if weekly else 0.0
+    if return_mode:
+        floor = START_KM[experience]
+        if top <= 0.0:
+            return min(floor, capacity_km)
+        return min(0.5 * top, max(floor, ACWR_CAP * chronic), capacity_km)
+    if phase == "recovery":
+        first = dtr is not None and dtr > -7
+        return min((0.4 if first else 0.6) * top, capacity_km)
+    if phase == "taper" and dtr is not None:
+        fr = TAPER_FRACTION[cls]
+        k = min(len(fr) - 1, max(0, dtr // 7))
+        return min(fr[k] * top, capacity_km)
+    if last >= 0.85 * top:
+        # loading: grow from the recent top week
+        ref = max(last, top)
+        target = ref * (1.0 + WEEKLY_GROWTH) if ref >= 10.0 else ref + 1.0
+    else:
+        # after a cutback or an interrupted week: resume the level already handled, without growth
+        # and without adding the missed km (Frandsen 2025: week-to-week ratios showed no
+        # dose-response; single runs are capped separately)
+        target = top
+    target = min(peak, target, ACWR_CAP * chronic if chronic > 0 else target)
+    if phase == "peak":
+        target = min(peak, max(target, min(top, ACWR_CAP * chronic)))
+    if cutback:
+        target *= CUTBACK
+    return max(0.0, min(target, capacity_km))
+
+
+def _cyc(a: int, b: int) -> int:
+    d = abs(a - b) % 7
+    return min(d, 7 - d)
+
+
+def _pick_spread(candidates: list[int], chosen: list[int], n: int) -> list[int]:
+    """Add up to ``n`` weekdays from ``candidates`` maximising the minimum cyclic gap to ``chosen``."""
+    out = list(chosen)
+    pool = [d for d in candidates if d not in out]
+    while len(out) < len(chosen) + n and pool:
+        best = max(pool, key=lambda d: (min((_cyc(d, c) for c in out), default=7), -d))
+        out.append(best)
+        pool.remove(best)
+    return out
+
+
+def _quality_plan(phase: str, cls: str, experience: str, n_runs: int, chronic: float) -> list[str]:
+    """Quality session types for a week, most important first."""
+    if phase in ("recovery",) or n_runs < 2:
+        return []
+    novice = experience == "novice"
+    if phase == "general":
+        if novice:
+            return ["strides"] if chronic >= 8.0 else []
+        return ["tempo", "hills"] if n_runs >= 4 else ["tempo"]
+    if phase == "base":
+        if novice:
+            return ["strides"] if chronic >= 8.0 else []
+        return ["hills", "strides"] if n_runs >= 5 else ["hills"]
+    if phase == "build":
+        if novice:
+            return ["progression"] if cls in ("marathon", "half") else ["tempo"]
+        return ["tempo", "intervals"] if cls in ("marathon", "half") else ["intervals", "tempo"]
+    if phase == "peak":
+        if novice:
+            return ["race_pace"] if cls in ("marathon", "half") else ["tempo"]
+        return ["race_pace", "tempo"] if cls == "marathon" else ["race_pace", "intervals"]
+    if phase == "taper":
+        return ["race_pace"]
+    return []
+
+
+def plan_week(
+    state: RunnerState,
+    week_start: date,
+    weekly: tuple[float, ...],
+    longest_30d_m: float | None,
+    *,
+    ctx: _Ctx | None = None,
+    days_since_run: int | None = None,
+) -> PlanWeek:
+    """Plan the week starting ``week_start`` (a Monday) given the four weeks before it."""
+    c = ctx or _ctx(state)
+    goal, av, cons = state.goal, state.availability, state.constraints
+    phase, dtr = phase_for_week(goal, week_start)
+    cutback = is_cutback_week(weekly, phase)
+    days = [week_start + timedelta(days=i) for i in range(7)]
+    is_current = week_start <= state.today < week_start + timedelta(days=7)
+    avail_min: dict[int, float] = {}
+    for day in days:
+        if day in cons.unavailable:
+            continue
+        m = av.minutes_on(day)
+        if is_current and day == state.today and cons.today_max_minutes is not None:
+            m = cons.today_max_minutes
+        if m >= 15.0:
+            avail_min[day.weekday()] = m
+    capacity_km = sum(avail_min.values()) * 60.0 / c.e_pace
+    ret = in_return_mode(weekly, days_since_run) if is_current else in_return_mode(weekly, 0)
+    target = week_target_km(
+        weekly,
+        experience=c.experience,
+        cls=c.cls,
+        phase=phase,
+        dtr=dtr,
+        cutback=cutback,
+        return_mode=ret,
+        capacity_km=capacity_km,
+    )
+    mode = "return" if ret else "normal"
+    no_run = is_current and (
+        cons.no_running_until_pain_resolves or (state.pain_area is not None and state.pain_sharp)
+    )
+    if is_current and state.pain_area is not None and not no_run:
+        target *= 0.5
+        mode = "pain"
+    if is_current and state.illness in ("below_neck", "fever"):
+        target *= 0.6
+        mode = "illness"
+    elif is_current and state.illness == "above_neck":
+        target *= 0.85
+        mode = "illness"
+    if no_run:
+        cross = tuple(
+            PlannedSession(day, "cross_training", 0.0, min(45.0, avail_min[day.weekday()]))
+            for day in days
+            if day.weekday() in avail_min
+        )
+        return PlanWeek(week_start, phase, 0.0, cross, cutback, "no_running")
+
+    race_day = goal.race_date if goal.is_race and goal.race_date in days else None
+    chronic = sum(weekly) / len(weekly) if weekly else 0.0
+    exp = c.experience
+    n_runs = min(len(avail_min), MAX_RUNS[exp], max(min(3, len(avail_min)), int(target / MIN_RUN_KM[exp])))
+    if phase == "taper" and race_day is not None:
+        n_runs = min(n_runs, max(1, len(avail_min) - 1))
+    avail_days = sorted(avail_min)
+    long_day = av.preferred_long_day()
+    if long_day not in avail_min:
+        long_day = max(avail_days, key=lambda d: (avail_min[d], d)) if avail_days else None
+    anchors: list[int] = []
+    if race_day is not None:
+        anchors.append(race_day.weekday())
+    elif long_day is not None:
+        anchors.append(long_day)
+    run_days = _pick_spread(avail_days, anchors, max(0, n_runs - len(anchors)))
+    race_date = goal.race_date if goal.is_race else None
+
+    def to_race(wd: int) -> int | None:
+        return None if race_date is None else (race_date - (week_start + timedelta(days=wd))).days
+
+    has_long = (
+        race_day is None
+        and long_day is not None
+        and not ret
+        and phase not in ("recovery",)
+        and len(run_days) >= 2
+    )
+    if has_long and long_day is not None:
+        tr = to_race(long_day)
+        has_long = tr is None or tr < 0 or tr >= 8
+
+    if race_day is not None:
+        # no running in the first days after the race (marathon 3, half 2, shorter 1)
+        rest_after = {"marathon": 3, "half": 2}.get(c.cls, 1)
+        rw = race_day.weekday()
+        run_days = [d for d in run_days if d <= rw or d - rw > rest_after]
+    types: dict[int, str] = {d: "easy" for d in run_days}
+    hard_days: list[int] = []
+    if race_day is not None:
+        types[race_day.weekday()] = "race"
+        hard_days.append(race_day.weekday())
+    elif has_long and long_day is not None:
+        types[long_day] = "long"
+        hard_days.append(long_day)
+    quality = (
+        []
+        if (ret or mode in ("pain", "illness"))
+        else _quality_plan(phase, c.cls, exp, len(run_days), chronic)
+    )
+    if race_day is not None:
+        # one short race-pace touch at least 3 days out; no other quality in race week
+        quality = ["race_pace"] if not ret else []
+    max_q = 1 if len(run_days) <= 3 else 2
+    for qt in quality[:max_q]:
+        if qt == "strides":
+            cand = [d for d in run_days if types[d] == "easy"]
+            if cand:
+                types[_pick_spread(cand, hard_days, 1)[-1] if hard_days else cand[0]] = "strides"
+            continue
+        cand = [
+            d
+            for d in run_days
+            if types[d] == "easy"
+            and all(_cyc(d, h) >= 2 for h in hard_days)
+            # the usual long-run day counts as hard even in weeks without a long run (last week's)
+            and (long_day is None or _cyc(d, long_day) >= 2)
+        ]
+        if race_date is not None:
+            cand = [
+                d
+                for d in cand
+                if (tr := to_race(d)) is not None
+                and (tr >= 8 or (tr >= 3 and qt == "race_pace") or tr < -RECOVERY_DAYS_AFTER[c.cls])
+            ]
+        if not cand:
+            continue
+        best = max(cand, key=lambda d: (min((_cyc(d, h) for h in hard_days), default=7), -d))
+        types[best] = qt
+        hard_days.append(best)
+
+    # distances
+    cap_km = ((longest_30d_m or 0.0) / 1000.0) * SPIKE_LIMIT
+    if cap_km <= 0.0:
+        cap_km = RETURN_FLOOR_LONG_KM[exp]
+    n = len(run_days)
+    km: dict[int, float] = {}
+    race_km = 0.0
+    if race_day is not None and goal.distance_m is not None:
+        race_km = goal.distance_m / 1000.0
+        km[race_day.weekday()] = race_km
+    budget = max(0.0, target)
+    if race_day is not None:
+        budget = max(0.0, target - (race_km if race_km < 0.5 * target else 0.0))
+    pace_easy = c.e_pace
+
+    def cap_for(d: int, pace: float) -> float:
+        return min(cap_km, avail_min[d] * 60.0 / pace)
+
+    if has_long and long_day is not None:
+        lf = LONG_FRACTION.get(n, 0.27) + (0.05 if c.cls in ("marathon", "half") else 0.0)
+        want = lf * budget
+        if not cutback and phase in ("base", "build", "peak", "general"):
+            # hold the long run the runner already handles (no regression outside cutback/taper)
+            want = max(want, min((longest_30d_m or 0.0) / 1000.0, 0.45 * budget))
+        km[long_day] = max(0.0, min(want, LONG_CAP_KM[c.cls], cap_for(long_day, pace_easy * 1.02)))
+    for d in run_days:
+        t = types[d]
+        if t in ("tempo", "intervals", "hills", "race_pace", "progression"):
+            frac = QUALITY_FRACTION if race_day is None else 0.22
+            km[d] = min(frac * budget, cap_for(d, pace_easy * 0.9))
+    easy_days = [d for d in run_days if types[d] in ("easy", "strides")]
+    used = sum(v for d, v in km.items() if types.get(d) != "race")
+    if easy_days:
+        each = max(0.0, budget - used) / len(easy_days)
+        for d in easy_days:
+            km[d] = min(each, cap_for(d, pace_easy))
+            if race_day is not None and d == race_day.weekday() - 1:
+                km[d] = min(km[d], 0.5 * each)
+            if race_day is not None and d > race_day.weekday():
+                km[d] = min(km[d], 0.5 * each)
+    # a long run shorter than an easy run is not a long run
+    if has_long and long_day is not None and easy_days:
+        if km[long_day] < 1.15 * max(km[d] for d in easy_days):
+            types[long_day] = "easy"
+    sessions: list[PlannedSession] = []
+    for d in sorted(run_days):
+        t = types[d]
+        k = km.get(d, 0.0)
+        if k < 1.0 and t != "race":
+            continue
+        pace = pace_easy * (1.02 if t == "long" else 0.9 if t in HARD_DAY_TYPES and t != "race" else 1.0)
+        if t == "race" and c.paces is not None and goal.distance_m:
+            pace = 0.5 * sum(c.paces.race_pace(goal.distance_m))
+        elif t == "race":
+            pace = pace_easy * 0.8
+        sessions.append(
+            PlannedSession(week_start + timedelta(days=d), t, round(k, 2), round(k * pace / 60.0, 1))
+        )
+    return PlanWeek(week_start, phase, round(target, 1), tuple(sessions), cutback, mode)
+
+
+def build_plan(state: RunnerState, weeks: int | None = None) -> Plan:
+    """Weeks from the current week to the race plus recovery (race goal), else 12 weeks.
+
+    Future weeks assume the plan is followed: each week's planned km rolls into the next week's
+    four-week window, and the 30-day longest run rolls forward with the planned long runs.
+    """
+    ctx = _ctx(state)
+    start = monday(state.today)
+    if weeks is None:
+        if state.goal.is_race and state.goal.race_date is not None:
+            rec = RECOVERY_DAYS_AFTER[distance_class(state.goal)]
+            weeks = max(1, (monday(state.goal.race_date) - start).days // 7 + 1 + math.ceil(rec / 7))
+        else:
+            weeks = 12
+    weeks = max(1, min(weeks, 60))
+    weekly = tuple(state.weekly_km_recent[-4:])
+    longest: list[tuple[date, float]] = [(state.today, state.longest_run_30d_m or 0.0)]
+    out: list[PlanWeek] = []
+    dsr = days_since_last_run(state)
+    for i in range(weeks):
+        ws = start + timedelta(days=7 * i)
+        l30 = max((m for d, m in longest if (ws - d).days <= 30), default=0.0)
+        w = plan_week(state, ws, weekly, l30, ctx=ctx, days_since_run=dsr)
+        out.append(w)
+        weekly = (*weekly[-3:], w.planned_km)
+        for s in w.sessions:
+            longest.append((s.day, s.distance_km * 1000.0))
+    return Plan(state.today, state.goal, tuple(out))
+
+
+def current_week(state: RunnerState) -> PlanWeek:
+    """This week's plan only (what the policy needs; cheap)."""
+    return plan_week(
+        state,
+        monday(state.today),
+        tuple(state.weekly_km_recent[-4:]),
+        state.longest_run_30d_m,
+        days_since_run=days_since_last_run(state),
+    )

@@ -1,0 +1,525 @@
+"""Today's choice: candidate workouts filtered by safety rules and scored by an interpretable policy.
+
+Rules (hard gates; a blocked candidate is never offered):
+
+==========================  =====================================================================
+condition                   effect
+==========================  =====================================================================
+fever / below the neck      rest only
+above the neck              easy or recovery only, <= 60 % of planned and <= 30 min
+pain reported / stop flag   no running; cross-training (pain-free only) or rest; professional
+                            advice flag when pain is sharp or has lasted > 3 days
+no time today               rest (cross-training if >= 20 min)
+readiness band "rest"       rest, recovery or cross-training
+readiness band "caution"    no hard day (quality or long)
+risk band "high"            no hard day; volume x 0.75
+hard day < 48 h ago         no hard day (gap = max(2, personal recovery days) days)
+race in 1-2 days            no hard day; race in <= 7 days: no long run
+back from a break           no quality, no long run
+novice before peak          no intervals
+minutes < type minimum      type not offered (MIN_MINUTES)
+==========================  =====================================================================
+
+Score of a feasible candidate, in policy points (each term is reported as a Factor contribution):
+
+=====================  =================================================================
+term                   value
+=====================  =================================================================
+plan_intent            +3 for the planned type, +1.5 same family (quality / easy-running)
+base                   easy +0.6, recovery +0.3, strides +0.4, cross +0.1, rest 0
+readiness              r = clip((score - 65) / 15, -2, 1.5): hard x1.0 r, long x0.5 r,
+                       recovery -0.4 r, rest -0.5 r - 0.5; band "rest" gives rest +2
+rpe_drift              d = mean(reported - expected - personal offset) over the last 7 days:
+                       hard -1.0 d, long -0.5 d, recovery +0.3 d (d > 0 only)
+form                   form/fitness < -0.25: hard -4 x (deficit), long -2 x (deficit)
+risk                   p > 0.15: hard -5 (p - 0.15), long -3 (p - 0.15)
+=====================  =================================================================
+
+Ties break by the order: rest, cross_training, recovery, easy, strides, long, ... (safer first).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from coaching.factors import Factor, top_factors
+from coaching.plan.paces import paces_for
+from coaching.plan.periodisation import (
+    RETURN_FLOOR_LONG_KM,
+    SPIKE_LIMIT,
+    PlannedSession,
+    PlanWeek,
+    current_week,
+    days_since_last_run,
+    in_return_mode,
+)
+from coaching.plan.state import PersonalParams, RunnerState
+from coaching.plan.workouts import (
+    EXPECTED_RPE,
+    HARD_DAY_TYPES,
+    MIN_MINUTES,
+    QUALITY_TYPES,
+    WORKOUT_TYPES,
+    Workout,
+    build_workout,
+    easy_pace_mid,
+)
+
+GATE = -5.0  # contribution reported for a rule that blocked the planned session
+EASY_FAMILY = frozenset({"easy", "recovery", "strides"})
+ORDER = {t: i for i, t in enumerate(WORKOUT_TYPES)}
+BASE = {"easy": 0.6, "recovery": 0.3, "strides": 0.4, "cross_training": 0.1}
+PRO_ADVICE_PAIN_DAYS = 3
+
+
+def factor_json(f: Factor) -> dict[str, object]:
+    return {
+        "key": f.key,
+        "value": None if f.value is None else round(f.value, 3),
+        "unit": f.unit,
+        "contribution": round(f.contribution, 3),
+        "usual": list(f.usual) if f.usual else None,
+        "detail": dict(f.detail),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    """Today's workout, why (Factors in policy points), and what would change it.
+
+    ``would_change`` items are machine-readable: ``{"key", "params", "then", "when"}``; templates
+    render them. ``flags`` carries advice markers such as ``"see_professional"``.
+    """
+
+    workout: Workout
+    reasons: tuple[Factor, ...]
+    would_change: tuple[dict[str, object], ...]
+    plan_intent: str
+    alternatives: tuple[Workout, ...]
+    flags: tuple[str, ...] = ()
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "workout": self.workout.to_json(),
+            "reasons": [factor_json(f) for f in self.reasons],
+            "would_change": [dict(w) for w in self.would_change],
+            "plan_intent": self.plan_intent,
+            "alternatives": [w.to_json() for w in self.alternatives],
+            "flags": list(self.flags),
+        }
+
+
+def _wc(key: str, then: str, when: str = "tomorrow", **params: object) -> dict[str, object]:
+    return {"key": key, "params": params, "then": then, "when": when}
+
+
+def _rpe_drift(state: RunnerState, offset: float) -> tuple[float | None, int]:
+    since = state.today - timedelta(days=7)
+    diffs = [
+        s.rpe
+        - EXPECTED_RPE.get(s.workout_type or ("easy" if s.intensity == "easy" else "tempo"), 3.0)
+        - offset
+        for s in state.recent_sessions
+        if s.rpe is not None and s.is_run and since <= s.date < state.today and s.workout_type != "race"
+    ]
+    if len(diffs) < 2:
+        return None, len(diffs)
+    return sum(diffs) / len(diffs), len(diffs)
+
+
+def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendation:
+    """Today's recommendation for ``state`` (see the module docstring for the rules and scores)."""
+    today = state.today
+    personal = state.personal or PersonalParams()
+    week = week or current_week(state)
+    planned: PlannedSession | None = week.session_on(today)
+    intent = planned.type if planned else "rest"
+    paces = paces_for(state.vdot, state.threshold_pace_s_per_km)
+    e_pace = easy_pace_mid(paces, state.experience, personal.easy_pace_offset_s_per_km)
+    cons, goal = state.constraints, state.goal
+
+    # ---- context numbers
+    minutes = 0.0 if today in cons.unavailable else state.availability.minutes_on(today)
+    if cons.today_max_minutes is not None and today not in cons.unavailable:
+        minutes = cons.today_max_minutes if minutes == 0.0 else min(minutes, cons.today_max_minutes)
+    days_to_race = (goal.race_date - today).days if goal.is_race and goal.race_date else None
+    hard_dates = [s.date for s in state.recent_sessions if s.is_hard_day and s.date < today]
+    last_hard = max(hard_dates) if hard_dates else None
+    gap_days = max(2, min(4, math.ceil(personal.recovery_days - 0.25))) if personal.recovery_n else 2
+    days_since_hard = (today - last_hard).days if last_hard else None
+    ret = in_return_mode(tuple(state.weekly_km_recent[-4:]), days_since_last_run(state))
+    drift, _n_drift = _rpe_drift(state, personal.rpe_offset if personal.rpe_n else 0.0)
+    pain = state.pain_area is not None or cons.no_running_until_pain_resolves
+    spike_cap_km = (state.longest_run_30d_m or 0.0) / 1000.0 * SPIKE_LIMIT
+    if spike_cap_km <= 0.0:
+        spike_cap_km = RETURN_FLOOR_LONG_KM.get(state.experience, 5.0)
+
+    allowed = set(WORKOUT_TYPES) - {"race"}
+    gates: list[Factor] = []
+    would: list[dict[str, object]] = []
+    flags: list[str] = []
+
+    def block(types: set[str] | frozenset[str], f: Factor) -> None:
+        hit = intent in types and intent in allowed
+        allowed.difference_update(types)
+        if hit:
+            gates.append(f)
+
+    # ---- hard gates
+    if days_to_race == 0:
+        allowed = {"race", "rest"}
+    if state.illness in ("below_neck", "fever"):
+        allowed = {"rest"}
+        gates.append(
+            Factor("illness", None, "", GATE, detail={"kind": state.illness, "rule": "rest_below_neck"})
+        )
+        would.append(_wc("symptoms_resolved", "easy", "after", days=1, illness=state.illness))
+    elif state.illness == "above_neck":
+        allowed.intersection_update({"rest", "easy", "recovery", "race"})
+        gates.append(
+            Factor("illness", None, "", GATE, detail={"kind": "above_neck", "rule": "easy_shortened"})
+        )
+        would.append(_wc("symptoms_resolved", intent if intent != "rest" else "easy", "after", days=1))
+    if pain:
+        pf = Factor(
+            "pain_days",
+            float(state.pain_days),
+            "days",
+            GATE,
+            detail={
+                "area": state.pain_area or "unknown",
+                "sharp": "yes" if state.pain_sharp else "no",
+                "rule": "no_running_with_pain",
+            },
+        )
+        allowed.intersection_update({"rest", "cross_training"})
+        gates.append(pf)
+        would.append(_wc("pain_free_days", "easy", "after", days=2))
+        if state.pain_sharp or state.pain_days > PRO_ADVICE_PAIN_DAYS:
+            flags.append("see_professional")
+            would.append(
+                _wc("see_professional", "rest", "now", pain_days=state.pain_days, sharp=state.pain_sharp)
+            )
+    if minutes < 15.0:
+        block(
+            set(WORKOUT_TYPES) - {"rest", "race"},
+            Factor("minutes_available", minutes, "min", GATE, detail={"rule": "no_time"}),
+        )
+    if state.readiness_band == "rest":
+        block(
+            set(WORKOUT_TYPES) - {"rest", "recovery", "cross_training"},
+            Factor("readiness", state.readiness_score, "points", GATE, detail={"band": "rest"}),
+        )
+    elif state.readiness_band == "caution":
+        block(
+            HARD_DAY_TYPES - {"race"},
+            Factor("readiness", state.readiness_score, "points", GATE, detail={"band": "caution"}),
+        )
+    if state.risk_band == "high":
+        block(
+            HARD_DAY_TYPES - {"race"},
+            Factor("injury_risk", state.risk_probability, "probability", GATE, detail={"band": "high"}),
+        )
+    if days_since_hard is not None and days_since_hard < gap_days:
+        block(
+            HARD_DAY_TYPES - {"race"},
+            Factor(
+                "days_since_hard",
+                float(days_since_hard),
+                "days",
+                GATE,
+                detail={"rule": "min_gap_between_hard", "gap_days": float(gap_days)},
+            ),
+        )
+    if days_to_race is not None and 0 < days_to_race <= 2:
+        block(
+            HARD_DAY_TYPES - {"race"},
+            Factor("days_to_race", float(days_to_race), "days", GATE, detail={"rule": "race_eve"}),
+        )
+    if days_to_race is not None and 0 < days_to_race <= 7:
+        block({"long"}, Factor("days_to_race", float(days_to_race), "days", GATE, detail={"rule": "taper"}))
+        block(
+            {"intervals", "hills", "tempo", "progression"},
+            Factor("days_to_race", float(days_to_race), "days", GATE, detail={"rule": "taper"}),
+        )
+    if ret:
+        block(
+            QUALITY_TYPES | {"long"} - {"race"},
+            Factor(
+                "return_from_break",
+                float(days_since_last_run(state) or 0),
+                "days",
+                GATE,
+                detail={"rule": "easy_only_after_break"},
+            ),
+        )
+    if state.experience == "novice" and week.phase not in ("peak", "taper"):
+        block(
+            {"intervals"},
+            Factor("experience", None, "", GATE, detail={"level": "novice", "rule": "no_intervals"}),
+        )
+    for t in list(allowed):
+        if t != "race" and minutes < MIN_MINUTES[t]:
+            block(
+                {t},
+                Factor(
+                    "minutes_available",
+                    minutes,
+                    "min",
+                    GATE,
+                    detail={"rule": "too_short_for", "type": t, "needs": MIN_MINUTES[t]},
+                ),
+            )
+    if spike_cap_km * e_pace / 60.0 < MIN_MINUTES["long"]:
+        block(
+            {"long"},
+            Factor(
+                "longest_run_30d",
+                state.longest_run_30d_m,
+                "m",
+                GATE,
+                detail={"rule": "single_run_spike", "cap_m": round(spike_cap_km * 1000.0)},
+            ),
+        )
+    if not allowed:
+        allowed = {"rest"}
+
+    # ---- scoring
+    r = None if state.readiness_score is None else max(-2.0, min(1.5, (state.readiness_score - 65.0) / 15.0))
+    form_def = 0.0
+    if state.form is not None and state.fitness and state.fitness > 0:
+        form_def = max(0.0, -0.25 - state.form / state.fitness)
+    risk_ex = max(0.0, (state.risk_probability or 0.0) - 0.15)
+
+    def terms(t: str) -> dict[str, float]:
+        hard = t in QUALITY_TYPES and t != "race"
+        out: dict[str, float] = {}
+        if t == intent:
+            out["plan_intent"] = 3.0
+        elif (intent in QUALITY_TYPES and t in QUALITY_TYPES) or (intent in EASY_FAMILY and t in EASY_FAMILY):
+            out["plan_intent"] = 1.5
+        if t in BASE:
+            out["base"] = BASE[t]
+        if r is not None:
+            v = (
+                r
+                if hard
+                else 0.5 * r
+                if t == "long"
+                else -0.4 * r
+                if t == "recovery"
+                else (-0.5 * r - 0.5)
+                if t == "rest"
+                else 0.0
+            )
+            if state.readiness_band == "rest" and t == "rest":
+                v += 2.0
+            if v:
+                out["readiness"] = v
+        if drift is not None and drift > 0:
+            v = -drift if hard else -0.5 * drift if t == "long" else 0.3 * drift if t == "recovery" else 0.0
+            if v:
+                out["rpe_drift"] = v
+        if form_def > 0:
+            v = -4.0 * form_def if hard else -2.0 * form_def if t == "long" else 0.0
+            if v:
+                out["form"] = v
+        if risk_ex > 0:
+            v = -5.0 * risk_ex if hard else -3.0 * risk_ex if t == "long" else 0.0
+            if v:
+                out["injury_risk"] = v
+        if pain and t == "rest" and state.pain_sharp:
+            out["pain_sharp"] = 1.0
+        if t == "race":
+            out["race_day"] = 10.0
+        return out
+
+    scored = sorted(((sum(terms(t).values()), t) for t in allowed), key=lambda x: (-x[0], ORDER[x[1]]))
+    choice = scored[0][1]
+
+    # ---- sizing
+    planned_min = planned.duration_min if planned else 0.0
+    if choice == intent or planned is None:
+        base_min = planned_min
+    elif choice in ("easy", "strides"):
+        base_min = min(planned_min, 60.0) if planned_min else 40.0
+    elif choice == "recovery":
+        base_min = min(planned_min or 30.0, 35.0)
+    elif choice == "cross_training":
+        base_min = min(planned_min or 40.0, 45.0)
+    else:
+        base_min = planned_min or 40.0
+    if base_min <= 0.0 and choice != "rest":
+        base_min = 30.0 if choice in ("easy", "recovery", "cross_training") else MIN_MINUTES.get(choice, 30.0)
+    mult = 1.0
+    size: list[Factor] = []
+    if state.readiness_band == "caution" and choice != "rest":
+        mult *= 0.85
+        size.append(Factor("readiness", state.readiness_score, "points", -0.15, detail={"effect": "volume"}))
+    if state.risk_band == "high":
+        mult *= 0.75
+        size.append(
+            Factor("injury_risk", state.risk_probability, "probability", -0.25, detail={"effect": "volume"})
+        )
+    elif state.risk_band == "moderate":
+        mult *= 0.9
+    mins = base_min * mult
+    if state.illness == "above_neck":
+        mins = min(mins * 0.6, 30.0)
+    run_pace = e_pace * (1.02 if choice == "long" else 0.9 if choice in QUALITY_TYPES else 1.0)
+    if choice not in ("rest", "cross_training", "race"):
+        cap_min = spike_cap_km * run_pace / 60.0
+        if mins > cap_min:
+            mins = cap_min
+            size.append(
+                Factor(
+                    "longest_run_30d",
+                    state.longest_run_30d_m,
+                    "m",
+                    -1.0,
+                    detail={"effect": "distance_cap", "cap_m": round(spike_cap_km * 1000.0)},
+                )
+            )
+    if choice not in ("rest", "race") and mins > minutes:
+        mins = minutes
+        size.append(Factor("minutes_available", minutes, "min", -1.0, detail={"effect": "duration_cap"}))
+    if choice not in ("rest", "race"):
+        mins = max(mins, min(MIN_MINUTES[choice], minutes))
+
+    def make(t: str, m: float) -> Workout:
+        return build_workout(
+            t,
+            m,
+            paces=paces,
+            hr_max=state.hr_max,
+            hr_rest=state.hr_rest,
+            experience=state.experience,
+            race_distance_m=goal.distance_m,
+            rpe_offset=personal.rpe_offset if personal.rpe_n else 0.0,
+            easy_pace_offset_s=personal.easy_pace_offset_s_per_km,
+        )
+
+    workout = make(choice, mins)
+    alts = tuple(
+        make(
+            t, min(max(MIN_MINUTES[t], min(mins, 45.0)), max(minutes, MIN_MINUTES[t])) if t != "rest" else 0.0
+        )
+        for _, t in scored[1:3]
+        if t != "race"
+    )
+
+    # ---- reasons
+    chosen_terms = terms(choice)
+    reasons: list[Factor] = []
+    if planned is not None or intent == "rest":
+        reasons.append(
+            Factor(
+                "plan_intent",
+                planned.distance_km if planned else None,
+                "km",
+                chosen_terms.get("plan_intent", 0.0),
+                detail={"type": intent, "phase": week.phase, "mode": week.mode},
+            )
+        )
+    reasons.extend(gates)
+    for k, v in chosen_terms.items():
+        if k in ("plan_intent", "base"):
+            continue
+        value: float | None
+        unit = ""
+        if k == "readiness":
+            value, unit = state.readiness_score, "points"
+        elif k == "rpe_drift":
+            value, unit = drift, "rpe"
+        elif k == "form":
+            value, unit = state.form, "load"
+        elif k == "injury_risk":
+            value, unit = state.risk_probability, "probability"
+        elif k == "race_day":
+            value, unit = 0.0, "days"
+        else:
+            value = None
+        reasons.append(
+            Factor(k, value, unit, v, detail={"band": state.readiness_band or ""} if k == "readiness" else {})
+        )
+    reasons.extend(size)
+    if (
+        days_to_race is not None
+        and 0 < days_to_race <= 21
+        and not any(f.key == "days_to_race" for f in reasons)
+    ):
+        reasons.append(Factor("days_to_race", float(days_to_race), "days", 0.5, detail={"phase": week.phase}))
+    reasons = top_factors(_dedupe(reasons), 5)
+
+    # ---- would_change (machine-readable)
+    if intent in HARD_DAY_TYPES and choice != intent:
+        for g in gates:
+            if g.key == "readiness":
+                hrv_low = any(f.key == "hrv" and f.contribution < 0 for f in state.readiness_factors)
+                would.append(
+                    _wc(
+                        "hrv_back_in_range" if hrv_low else "readiness_at_least",
+                        intent,
+                        "tomorrow",
+                        score=55.0 if state.readiness_band == "caution" else 40.0,
+                    )
+                )
+            elif g.key == "days_since_hard" and last_hard is not None:
+                would.append(
+                    _wc(
+                        "hard_gap_elapsed",
+                        intent,
+                        (last_hard + timedelta(days=gap_days)).isoformat(),
+                        days=gap_days,
+                    )
+                )
+            elif g.key == "injury_risk":
+                would.append(_wc("risk_band_not", intent, "tomorrow", band="high"))
+            elif g.key == "minutes_available":
+                would.append(
+                    _wc(
+                        "minutes_at_least",
+                        intent,
+                        "today",
+                        minutes=round(max(MIN_MINUTES[intent], planned_min)),
+                    )
+                )
+        if drift is not None and drift > 0.5:
+            would.append(_wc("rpe_drift_below", intent, "tomorrow", points=0.5))
+    elif choice in QUALITY_TYPES and choice != "race":
+        would.append(_wc("readiness_below", "easy", "today", score=55.0))
+        would.append(_wc("rpe_drift_above", "easy", "today", points=1.0))
+    if not would and choice != "race":
+        if choice != intent and state.readiness_band in ("caution", "rest"):
+            would.append(_wc("readiness_at_least", intent, "tomorrow", score=60.0))
+        elif choice != "rest":
+            would.append(_wc("readiness_below", "recovery" if choice != "recovery" else "rest", "today", score=40.0))
+    scores = {t: round(s, 3) for s, t in scored}
+    return Recommendation(
+        workout, tuple(reasons), tuple(_dedupe_dicts(would)), intent, alts, tuple(flags), scores
+    )
+
+
+def _dedupe(fs: list[Factor]) -> list[Factor]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for f in fs:
+        k = (f.key, str(sorted(f.detail.items())))
+        if k not in seen:
+            seen.add(k)
+            out.append(f)
+    return out
+
+
+def _dedupe_dicts(ds: list[dict[str, object]]) -> list[dict[str, object]]:
+    seen: set[str] = set()
+    out = []
+    for d in ds:
+        k = repr(d)
+        if k not in seen:
+            seen.add(k)
+            out.append(d)
+    return out
