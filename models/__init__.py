@@ -1,0 +1,1 @@
+"""Storage: SQLModel tables, engine/session set-up, queries and Alembic migrations."""

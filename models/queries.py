@@ -1,0 +1,190 @@
+"""The queries the rest of the project uses. Handlers never write SQL of their own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
+
+from models.tables import (
+    RUNNER_TABLES,
+    Activity,
+    CheckIn,
+    CoachGroup,
+    Consent,
+    PendingQuestion,
+    Recommendation,
+    Runner,
+)
+from models.types import utcnow
+
+CHECKIN_FIELDS = (
+    "hrv_ms", "rhr_bpm", "sleep_h", "sleep_quality", "fatigue", "soreness", "stress", "mood",
+    "illness", "pain_area", "pain_score", "weight_kg",
+)
+
+
+def get_runner(session: Session, external_id: str) -> Runner | None:
+    """The runner with this identity, if any."""
+    return session.exec(select(Runner).where(Runner.external_id == external_id)).first()
+
+
+def get_or_create_runner(session: Session, external_id: str, **defaults: Any) -> tuple[Runner, bool]:
+    """The runner with this identity, created with ``defaults`` when new; returns (runner, created)."""
+    runner = get_runner(session, external_id)
+    if runner is not None:
+        return runner, False
+    runner = Runner(external_id=external_id, **{k: v for k, v in defaults.items() if v is not None})
+    session.add(runner)
+    session.flush()
+    return runner, True
+
+
+def find_duplicate(session: Session, runner_id: int, fingerprint: str, start_time: datetime | None,
+                   window: timedelta = timedelta(minutes=10)) -> list[Activity]:
+    """Activities that may be the same session: same fingerprint, or starting within ``window``."""
+    stmt = select(Activity).where(Activity.runner_id == runner_id)
+    if start_time is None:
+        stmt = stmt.where(Activity.fingerprint == fingerprint)
+    else:
+        lo, hi = start_time - window, start_time + window
+        stmt = stmt.where(
+            (Activity.fingerprint == fingerprint)
+            | ((col(Activity.start_time) >= lo) & (col(Activity.start_time) <= hi))
+        )
+    return list(session.exec(stmt).all())
+
+
+def activities(session: Session, runner_id: int, since: date | None = None,
+               until: date | None = None) -> Sequence[Activity]:
+    """A runner's activities in date order, optionally between two local dates (inclusive)."""
+    stmt = select(Activity).where(Activity.runner_id == runner_id)
+    if since is not None:
+        stmt = stmt.where(Activity.local_date >= since)
+    if until is not None:
+        stmt = stmt.where(Activity.local_date <= until)
+    return session.exec(stmt.order_by(col(Activity.local_date), col(Activity.start_time), col(Activity.id))).all()
+
+
+def last_activity(session: Session, runner_id: int) -> Activity | None:
+    """The most recent activity (by day, then by when it was stored)."""
+    stmt = (select(Activity).where(Activity.runner_id == runner_id)
+            .order_by(col(Activity.local_date).desc(), col(Activity.created_at).desc(), col(Activity.id).desc()))
+    return session.exec(stmt).first()
+
+
+def count_activities(session: Session, runner_id: int) -> int:
+    """How many activities a runner has stored."""
+    stmt = select(func.count()).select_from(Activity).where(Activity.runner_id == runner_id)
+    return int(session.exec(stmt).one())
+
+
+def checkins(session: Session, runner_id: int, since: date | None = None) -> Sequence[CheckIn]:
+    """A runner's daily check-ins in date order."""
+    stmt = select(CheckIn).where(CheckIn.runner_id == runner_id)
+    if since is not None:
+        stmt = stmt.where(CheckIn.local_date >= since)
+    return session.exec(stmt.order_by(col(CheckIn.local_date))).all()
+
+
+def upsert_checkin(session: Session, runner_id: int, day: date, values: dict[str, Any]) -> CheckIn:
+    """Merge ``values`` into the runner's check-in for ``day`` (later reports of a field win)."""
+    row = session.exec(select(CheckIn).where(CheckIn.runner_id == runner_id, CheckIn.local_date == day)).first()
+    if row is None:
+        row = CheckIn(runner_id=runner_id, local_date=day)
+    for key in CHECKIN_FIELDS:
+        if key in values and values[key] is not None:
+            setattr(row, key, values[key])
+    row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    return row
+
+
+def recommendation_for(session: Session, runner_id: int, day: date) -> Recommendation | None:
+    """The recommendation stored for a runner's local day."""
+    stmt = select(Recommendation).where(Recommendation.runner_id == runner_id, Recommendation.local_date == day)
+    return session.exec(stmt).first()
+
+
+def latest_recommendation(session: Session, runner_id: int) -> Recommendation | None:
+    """The most recent recommendation, for "why?"."""
+    stmt = (select(Recommendation).where(Recommendation.runner_id == runner_id)
+            .order_by(col(Recommendation.local_date).desc()))
+    return session.exec(stmt).first()
+
+
+def save_recommendation(session: Session, runner_id: int, day: date, workout_type: str,
+                        payload: dict[str, Any]) -> Recommendation:
+    """Store (or refresh, while still planned) the recommendation for a runner's day."""
+    row = recommendation_for(session, runner_id, day)
+    if row is None:
+        row = Recommendation(runner_id=runner_id, local_date=day, workout_type=workout_type, payload=payload)
+    elif row.status == "planned":
+        row.workout_type, row.payload = workout_type, payload
+    session.add(row)
+    session.flush()
+    return row
+
+
+def pending_question(session: Session, runner_id: int) -> PendingQuestion | None:
+    """The clarifying question the runner has not answered yet."""
+    return session.get(PendingQuestion, runner_id)
+
+
+def set_pending_question(session: Session, runner_id: int, kind: str, payload: dict[str, Any]) -> None:
+    """Remember one open question per runner (a newer one replaces it)."""
+    row = session.get(PendingQuestion, runner_id) or PendingQuestion(runner_id=runner_id, kind=kind)
+    row.kind, row.payload, row.created_at = kind, payload, utcnow()
+    session.add(row)
+    session.flush()
+
+
+def clear_pending_question(session: Session, runner_id: int) -> None:
+    """Forget the open question."""
+    row = session.get(PendingQuestion, runner_id)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+
+
+def runner_rows(session: Session, runner_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Everything stored about a runner, table by table, as plain dicts (for /export)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    runner = session.get(Runner, runner_id)
+    out["runner"] = [runner.model_dump()] if runner else []
+    for table in RUNNER_TABLES:
+        rows = session.exec(select(table).where(table.runner_id == runner_id)).all()  # type: ignore[attr-defined]
+        out[table.__tablename__] = [r.model_dump() for r in rows]  # type: ignore[attr-defined]
+    return out
+
+
+def delete_runner(session: Session, runner_id: int) -> None:
+    """Remove every row of a runner, consents included, then the runner."""
+    for table in RUNNER_TABLES:
+        session.exec(delete(table).where(table.runner_id == runner_id))  # type: ignore[attr-defined,call-overload]
+    session.exec(delete(Runner).where(col(Runner.id) == runner_id))  # type: ignore[call-overload]
+    session.flush()
+
+
+def group_by_chat(session: Session, chat_id: int) -> CoachGroup | None:
+    """The coach group registered for a chat."""
+    return session.exec(select(CoachGroup).where(CoachGroup.chat_id == chat_id)).first()
+
+
+def consenting_members(session: Session, group_id: int) -> list[tuple[Runner, Consent]]:
+    """Runners who agreed to share with this group (pending and withdrawn consents are excluded)."""
+    stmt = (select(Runner, Consent).join(Consent, col(Consent.runner_id) == col(Runner.id))
+            .where(Consent.group_id == group_id, col(Consent.scope).in_(("summary", "wellness"))))
+    return [(r, c) for r, c in session.exec(stmt).all()]
+
+
+def runners(session: Session, ids: Iterable[int] | None = None) -> Sequence[Runner]:
+    """All runners, or those with the given ids."""
+    stmt = select(Runner)
+    if ids is not None:
+        stmt = stmt.where(col(Runner.id).in_(list(ids)))
+    return session.exec(stmt.order_by(col(Runner.id))).all()
