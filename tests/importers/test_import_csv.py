@@ -7,9 +7,9 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.importers.importer_paths import fixture
 
 from bot.importers import import_file, summary_message
+from tests.importers.importer_paths import fixture
 
 
 def _csv(name: str, tz: str = "UTC"):

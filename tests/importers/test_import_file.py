@@ -10,7 +10,6 @@ import os
 import zipfile
 
 import pytest
-from tests.importers.importer_paths import fixture
 
 from bot.importers import (
     ALL_CODES,
@@ -22,6 +21,7 @@ from bot.importers import (
     summary_message,
     to_json,
 )
+from tests.importers.importer_paths import fixture
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

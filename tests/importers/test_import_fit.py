@@ -11,10 +11,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.importers.importer_paths import FIXTURES, fixture
 
 from bot.importers import import_file
 from bot.importers.fit_decode import _crc_scalar, crc16, decode
+from tests.importers.importer_paths import FIXTURES, fixture
 
 
 def _golden(name: str) -> list[dict[str, str]]:

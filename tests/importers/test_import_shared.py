@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.importers.importer_paths import shared_data_dir
 
 from bot.importers import error_message, import_file, same_activity
+from tests.importers.importer_paths import shared_data_dir
 
 ROOT = shared_data_dir() / "activity-files"
 pytestmark = pytest.mark.skipif(not ROOT.is_dir(), reason="shared real-data folder not present")

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests.importers.importer_paths import fixture
 
 from bot.importers import import_file, same_activity
+from tests.importers.importer_paths import fixture
 
 
 def _one(name: str, data: bytes | None = None):
