@@ -1,0 +1,140 @@
+"""Handlers for coach group chats and the private consent flow that guards them."""
+
+from __future__ import annotations
+
+from bot.dialog.turn import Turn
+from bot.dialog.types import Button, Identity, Incoming, Reply
+from bot.services import groups as svc
+from models.queries import group_by_chat
+from models.tables import CoachGroup
+
+BUTTON_PREFIXES = ("consent:",)
+GROUP_COMMANDS = ("coach", "join", "leave", "team", "help", "start")
+
+
+def dispatch(turn: Turn, incoming: Incoming, identity: Identity) -> list[Reply]:
+    """Everything that happens in a group: membership events and the group commands; the rest is ignored."""
+    assert identity.chat_id is not None
+    if incoming.event == "added_to_group":
+        group = svc.register_group(turn.session, identity.chat_id, identity.chat_title, identity.user_id)
+        return [turn.say("groups/welcome", group=group, bot=turn.dialog.bot_username)]
+    group = group_by_chat(turn.session, identity.chat_id)
+    if incoming.event == "removed_from_group":
+        if group is not None:
+            group.active = False
+            turn.session.add(group)
+        return []
+    if incoming.event == "migrated" and incoming.new_chat_id is not None:
+        if group is not None:
+            group.chat_id = incoming.new_chat_id
+            turn.session.add(group)
+        return []
+    text = (incoming.text or "").strip()
+    if not text.startswith("/"):
+        return []  # privacy mode: plain group chatter is not ours to read
+    name = text[1:].split(maxsplit=1)[0].split("@", 1)[0].lower()
+    if name not in GROUP_COMMANDS:
+        return []
+    if group is None:
+        group = svc.register_group(turn.session, identity.chat_id, identity.chat_title,
+                                   identity.user_id if name == "coach" else None)
+    return GROUP_HANDLERS[name](turn, group, identity, incoming)
+
+
+def _coach(turn: Turn, group: CoachGroup, identity: Identity, incoming: Incoming) -> list[Reply]:
+    """/coach: a group admin (or the one who added the bot) becomes the group's coach."""
+    if not (incoming.is_admin or group.coach_user_id in (None, identity.user_id)):
+        return [turn.say("groups/not_admin")]
+    group.coach_user_id = identity.user_id
+    turn.session.add(group)
+    turn.stored.append("coach")
+    return [turn.say("groups/coach_set", group=group, bot=turn.dialog.bot_username)]
+
+
+def _join(turn: Turn, group: CoachGroup, identity: Identity, incoming: Incoming) -> list[Reply]:
+    """/join in the group: consent is asked privately; nothing is shared until the runner confirms."""
+    assert group.id is not None
+    current = svc.consent_of(turn.session, group.id, turn.runner_id)
+    if current is None:
+        svc.set_consent(turn.session, group.id, turn.runner_id, "pending")
+    if turn.runner.chat_id is None:
+        return [turn.say("groups/join_start_first", group=group, bot=turn.dialog.bot_username)]
+    return [turn.say("groups/join_check_private"), consent_question(turn, group, chat_id=turn.runner.chat_id)]
+
+
+def _leave(turn: Turn, group: CoachGroup, identity: Identity, incoming: Incoming) -> list[Reply]:
+    """/leave in the group: consent withdrawn at once."""
+    left = svc.withdraw(turn.session, turn.runner_id, group.id)
+    if left:
+        turn.stored.append("consent")
+    return [turn.say("groups/left", groups=left, in_group=True)]
+
+
+def _team(turn: Turn, group: CoachGroup, identity: Identity, incoming: Incoming) -> list[Reply]:
+    """/team: the consenting athletes today; nobody else."""
+    members = svc.team(turn.session, group, turn.now)
+    return [turn.say("groups/team", group=group, members=members, bot=turn.dialog.bot_username)]
+
+
+def _help(turn: Turn, group: CoachGroup, identity: Identity, incoming: Incoming) -> list[Reply]:
+    """/help in a group."""
+    return [turn.say("groups/help", bot=turn.dialog.bot_username)]
+
+
+GROUP_HANDLERS = {"coach": _coach, "join": _join, "leave": _leave, "team": _team, "help": _help, "start": _help}
+
+
+def consent_question(turn: Turn, group: CoachGroup, chat_id: int | None = None) -> Reply:
+    """The private question: what may this group see?"""
+    g = group.id
+    buttons = ((Button("📊 Summary only", f"consent:{g}:summary"),),
+               (Button("📊 + 🩺 Summary and wellness flags", f"consent:{g}:wellness"),),
+               (Button("🚫 Nothing, don't join", f"consent:{g}:no"),))
+    reply = turn.say("groups/consent_question", buttons=buttons, group=group)
+    return Reply(text=reply.text, buttons=reply.buttons, chat_id=chat_id)
+
+
+def start_with_link(turn: Turn, arg: str) -> list[Reply]:
+    """/start join_<group> from a deep link: ask for consent in this private chat."""
+    if arg.startswith("join_") and arg[5:].isdigit():
+        group = turn.session.get(CoachGroup, int(arg[5:]))
+        if group is not None and group.active:
+            assert group.id is not None
+            if svc.consent_of(turn.session, group.id, turn.runner_id) is None:
+                svc.set_consent(turn.session, group.id, turn.runner_id, "pending")
+            return [consent_question(turn, group)]
+    return [turn.say("general/smalltalk", new_runner=True)]
+
+
+def join_private(turn: Turn, arg: str) -> list[Reply]:
+    """/join in private: joining starts in the group (or from its link)."""
+    if arg:
+        return start_with_link(turn, arg if arg.startswith("join_") else f"join_{arg}")
+    return [turn.say("groups/join_how")]
+
+
+def leave_private(turn: Turn, arg: str) -> list[Reply]:
+    """/leave in private: withdraw consent from every group."""
+    left = svc.withdraw(turn.session, turn.runner_id)
+    if left:
+        turn.stored.append("consent")
+    return [turn.say("groups/left", groups=left, in_group=False)]
+
+
+def button(turn: Turn, data: str) -> list[Reply]:
+    """``consent:<group>:summary|wellness|no`` tapped in the private chat."""
+    parts = data.split(":")
+    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("summary", "wellness", "no"):
+        return [turn.say("buttons/stale")]
+    group = turn.session.get(CoachGroup, int(parts[1]))
+    if group is None:
+        return [turn.say("buttons/stale")]
+    if parts[2] == "no":
+        svc.withdraw(turn.session, turn.runner_id, group.id)
+        return [turn.say("groups/consent_declined", group=group)]
+    assert group.id is not None
+    svc.set_consent(turn.session, group.id, turn.runner_id, parts[2])
+    turn.stored.append("consent")
+    announce = turn.say("groups/member_joined", group=group)
+    return [turn.say("groups/consent_saved", group=group, scope=parts[2]),
+            Reply(text=announce.text, chat_id=group.chat_id)]

@@ -1,0 +1,151 @@
+"""Handlers for goals, availability, settings and pausing the coach's messages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.dialog.turn import Turn
+from bot.dialog.types import Reply
+from bot.handlers.common import entity_date
+from bot.nlu import ParseResult
+from bot.services.profile import WEEKDAYS, next_weekday, parse_clock, parse_time_zone, set_day_constraint
+
+EXPERIENCE = ("novice", "intermediate", "advanced")
+
+
+def set_goal(turn: Turn, parsed: ParseResult) -> list[Reply]:
+    """A race (distance, date, target time) or general fitness."""
+    e, r = parsed.entities, turn.runner
+    if e.get("race_distance_m") is None and e.get("race_date") is None and e.get("target_time_s") is None:
+        if any(w in turn.text.lower() for w in ("fitness", "get fit", "stay fit", "no race", "healthy")):
+            r.goal_kind, r.goal_distance_m, r.goal_date, r.goal_time_s = "fitness", None, None, None
+            turn.stored.append("goal")
+            return [turn.say("profile/goal_set")]
+        return [turn.say("profile/goal_show")]
+    r.goal_kind = "race"
+    if e.get("race_distance_m") is not None:
+        r.goal_distance_m = float(e["race_distance_m"])
+    if e.get("race_date") is not None:
+        day = date.fromisoformat(str(e["race_date"])[:10])
+        if day < turn.today:
+            return [turn.say("profile/goal_past", day=day)]
+        r.goal_date = day
+    if e.get("target_time_s") is not None:
+        r.goal_time_s = float(e["target_time_s"])
+    turn.session.add(r)
+    turn.stored.append("goal")
+    return [turn.say("profile/goal_set")]
+
+
+def set_availability(turn: Turn, parsed: ParseResult) -> list[Reply]:
+    """Time limits ('only 40 min today'), days off and travel."""
+    e = parsed.entities
+    changed: list[tuple[str, object]] = []
+    minutes = e.get("available_minutes")
+    if minutes is not None:
+        if e.get("date") is not None:
+            day = entity_date(turn, e) if str(e["date"]) <= turn.today.isoformat() else date.fromisoformat(
+                str(e["date"])[:10])
+            set_day_constraint(turn.session, turn.runner_id, day, max_minutes=int(minutes))
+            changed.append(("cap_day", (day, int(minutes))))
+        else:
+            turn.runner.available_minutes = int(minutes)
+            changed.append(("cap_daily", int(minutes)))
+    for item in e.get("unavailable_days") or []:
+        day = _to_date(turn, str(item))
+        if day is not None:
+            set_day_constraint(turn.session, turn.runner_id, day, unavailable=True)
+            changed.append(("off", day))
+    if not changed:
+        return [turn.say("profile/availability_unclear")]
+    turn.stored.append("availability")
+    return [turn.say("profile/availability_set", changed=changed)]
+
+
+def _to_date(turn: Turn, item: str) -> date | None:
+    try:
+        return date.fromisoformat(item[:10])
+    except ValueError:
+        return next_weekday(turn.today, item)
+
+
+SETTING_KEYS = ("timezone", "morning", "evening", "name", "hrmax", "hrrest", "sex", "experience", "days",
+                "minutes", "longrun", "weekly")
+
+
+def settings(turn: Turn, arg: str = "") -> list[Reply]:
+    """/settings shows everything; '/settings KEY VALUE' changes one thing."""
+    key, _, value = arg.strip().partition(" ")
+    key = key.lower().replace("_", "").replace("-", "")
+    if not key:
+        return [turn.say("profile/settings")]
+    if key in ("tz", "zone", "time"):
+        key = "timezone"
+    error = _apply_setting(turn, key, value.strip())
+    if error:
+        return [turn.say("profile/setting_invalid", key=key, value=value, error=error, keys=SETTING_KEYS)]
+    turn.stored.append("settings")
+    return [turn.say("profile/setting_saved", key=key)]
+
+
+def _apply_setting(turn: Turn, key: str, value: str) -> str | None:
+    r = turn.runner
+    if key == "timezone":
+        zone = parse_time_zone(value)
+        if zone is None:
+            return "zone"
+        r.time_zone = zone
+    elif key in ("morning", "evening"):
+        clock = parse_clock(value)
+        if clock is None:
+            return "clock"
+        setattr(r, f"{key}_time", clock)
+    elif key == "name":
+        if not value or len(value) > 64:
+            return "name"
+        r.name = value
+    elif key in ("hrmax", "hrrest", "weekly", "minutes"):
+        bounds = {"hrmax": (120, 230), "hrrest": (25, 110), "weekly": (0, 300), "minutes": (10, 600)}[key]
+        try:
+            number = float(value.split()[0])
+        except (ValueError, IndexError):
+            return "number"
+        if not bounds[0] <= number <= bounds[1]:
+            return "range"
+        attr = {"hrmax": "hr_max", "hrrest": "hr_rest", "weekly": "weekly_km", "minutes": "available_minutes"}[key]
+        setattr(r, attr, int(number) if key == "minutes" else number)
+    elif key == "sex":
+        if value.lower()[:1] not in ("f", "m"):
+            return "sex"
+        r.sex = value.lower()[:1]
+    elif key == "experience":
+        if value.lower() not in EXPERIENCE:
+            return "experience"
+        r.experience = value.lower()
+    elif key == "days":
+        days = [d.strip().lower()[:3] for d in value.replace(",", " ").split()]
+        if not days or any(d not in WEEKDAYS for d in days):
+            return "days"
+        r.available_days = ",".join(d for d in WEEKDAYS if d in days)
+    elif key == "longrun":
+        if value.lower()[:3] not in WEEKDAYS:
+            return "days"
+        r.long_run_day = value.lower()[:3]
+    else:
+        return "key"
+    turn.session.add(r)
+    return None
+
+
+def pause(turn: Turn, arg: str = "") -> list[Reply]:
+    """Stop all scheduled messages."""
+    turn.runner.paused = True
+    turn.stored.append("paused")
+    return [turn.say("profile/paused")]
+
+
+def resume(turn: Turn, arg: str = "") -> list[Reply]:
+    """Restart scheduled messages."""
+    turn.runner.paused = False
+    turn.stored.append("resumed")
+    return [turn.say("profile/resumed")]

@@ -1,0 +1,92 @@
+"""Changing a runner's profile, schedule, goal and availability from what they said."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from sqlmodel import Session, select
+
+from models.tables import DayConstraint, Runner
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$", re.I)
+_CLOCK = re.compile(r"^(\d{1,2})(?::|\.|h)?(\d{2})?\s*(am|pm)?$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _city_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for name in sorted(available_timezones()):
+        if "/" not in name or name.startswith(("Etc/", "SystemV/", "US/")):
+            continue
+        city = name.rsplit("/", 1)[1].replace("_", " ").lower()
+        index.setdefault(city, name)
+    return index
+
+
+def parse_time_zone(text: str) -> str | None:
+    """An IANA zone from 'Europe/Berlin', a city ('berlin', 'New York') or an offset ('UTC+2')."""
+    raw = text.strip()
+    if not raw:
+        return None
+    if raw in available_timezones():
+        return raw
+    m = _OFFSET.match(raw)
+    if m and not m.group(3):
+        hours = int(m.group(2))
+        if hours == 0:
+            return "UTC"
+        if hours <= 14:
+            # POSIX sign convention: Etc/GMT-2 is two hours ahead of UTC.
+            return f"Etc/GMT{'-' if m.group(1) == '+' else '+'}{hours}"
+    return _city_index().get(raw.lower().replace("_", " "))
+
+
+def parse_clock(text: str) -> str | None:
+    """'6:30', '06.30', '7', '7am', '8:15 pm' as 'HH:MM', or None."""
+    m = _CLOCK.match(text.strip())
+    if not m:
+        return None
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    suffix = (m.group(3) or "").lower()
+    if suffix == "pm" and hour < 12:
+        hour += 12
+    if suffix == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+def local_zone(runner: Runner) -> ZoneInfo:
+    """The runner's zone object."""
+    return ZoneInfo(runner.time_zone)
+
+
+def next_weekday(today: date, name: str) -> date | None:
+    """The next date (today included) falling on weekday ``name`` ('thursday', 'thu')."""
+    key = name.strip().lower()[:3]
+    if key not in WEEKDAYS:
+        return None
+    return today + timedelta(days=(WEEKDAYS.index(key) - today.weekday()) % 7)
+
+
+def set_day_constraint(session: Session, runner_id: int, day: date, *, max_minutes: int | None = None,
+                       unavailable: bool = False) -> DayConstraint:
+    """Record a time cap or a day off for one date (a newer statement replaces an older one)."""
+    row = session.exec(select(DayConstraint).where(DayConstraint.runner_id == runner_id,
+                                                   DayConstraint.local_date == day)).first()
+    row = row or DayConstraint(runner_id=runner_id, local_date=day)
+    row.max_minutes, row.unavailable = max_minutes, unavailable
+    session.add(row)
+    session.flush()
+    return row
+
+
+def day_constraints(session: Session, runner_id: int, since: date) -> list[DayConstraint]:
+    """Constraints from ``since`` on."""
+    stmt = select(DayConstraint).where(DayConstraint.runner_id == runner_id, DayConstraint.local_date >= since)
+    return list(session.exec(stmt).all())

@@ -1,0 +1,1 @@
+"""Transports: thin adapters between a chat medium and the dialog core."""

@@ -1,0 +1,76 @@
+"""All Telegram wiring in one place: the Application, its handlers, commands menu, polling or webhook."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import Engine
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ChatMemberHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.dialog import Dialog
+from bot.dialog.core import Clock, system_clock
+from bot.nlu import warm_up
+from bot.settings import Settings
+from bot.transports.telegram import handlers
+from prompts import render
+
+COMMANDS = ("today", "log", "plan", "predict", "risk", "progress", "why", "goal", "settings", "pause", "resume",
+            "coach", "join", "leave", "team", "export", "delete", "privacy", "help")
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    """Publish the commands menu (setMyCommands) and train the message classifier in the background."""
+    warm_up(background=True)
+    commands = [BotCommand(name, render("telegram/command_description", command=name)) for name in COMMANDS]
+    await application.bot.set_my_commands(commands)
+    application.bot_data["dialog"].bot_username = application.bot.username
+
+
+def build_application(settings: Settings, engine: Engine, *, clock: Clock = system_clock,
+                      request: BaseRequest | None = None, updates_request: BaseRequest | None = None,
+                      rate_limit: bool = True) -> Application:  # type: ignore[type-arg]
+    """The bot, wired: private chats through the dialog core, buttons, documents, media, errors."""
+    assert settings.telegram_bot_token is not None
+    builder: ApplicationBuilder = Application.builder().token(settings.telegram_bot_token.get_secret_value())  # type: ignore[type-arg]
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url)
+        builder = builder.base_file_url(settings.telegram_base_file_url or settings.telegram_base_url)
+    if request is not None:
+        builder = builder.request(request).get_updates_request(updates_request or request)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application = builder.post_init(_post_init).build()
+    application.bot_data["dialog"] = Dialog(engine, clock=clock, default_time_zone=settings.default_time_zone)
+
+    private = filters.ChatType.PRIVATE
+    application.add_handler(ChatMemberHandler(handlers.on_bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, handlers.on_migrate))
+    application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, handlers.on_group_command))
+    application.add_handler(CallbackQueryHandler(handlers.on_button))
+    application.add_handler(MessageHandler(private & filters.Document.ALL, handlers.on_document))
+    application.add_handler(MessageHandler(private & (filters.PHOTO | filters.VOICE | filters.AUDIO
+                                                      | filters.VIDEO | filters.VIDEO_NOTE | filters.Sticker.ALL),
+                                           handlers.on_media))
+    application.add_handler(MessageHandler(private & filters.TEXT, handlers.on_text))
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+def run(settings: Settings, engine: Engine, webhook_url: str | None = None, port: int = 8443) -> None:
+    """Run until stopped: long polling, or a webhook with a secret token."""
+    application = build_application(settings, engine)
+    if webhook_url:
+        application.run_webhook(listen="0.0.0.0", port=port, webhook_url=webhook_url,
+                                secret_token=secrets.token_urlsafe(32), allowed_updates=Update.ALL_TYPES)
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,123 @@
+"""The dialog core as a runner meets it: what they send, what they get back, what is stored."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date
+
+from sqlalchemy import Engine
+from sqlmodel import select
+
+from bot.dialog import Dialog, Identity, Incoming, Reply
+from bot.transports.text import plain
+from models.db import session_scope
+from models.tables import RUNNER_TABLES, Activity, CheckIn, Runner
+
+ANA = Identity(external_id="test:ana", name="Ana", chat_id=1)
+
+
+def say(dialog: Dialog, text: str, who: Identity = ANA) -> list[Reply]:
+    return dialog.handle(who, Incoming(text=text))
+
+
+def tap(dialog: Dialog, data: str, who: Identity = ANA) -> list[Reply]:
+    return dialog.handle(who, Incoming(button=data))
+
+
+def activities(engine: Engine) -> list[Activity]:
+    with session_scope(engine) as s:
+        return list(s.exec(select(Activity)).all())
+
+
+def test_greeting_then_a_logged_run_is_stored_once(dialog: Dialog, engine: Engine) -> None:
+    hello = plain(say(dialog, "hi")[0].text)
+    assert "coach" in hello.lower()
+    first = say(dialog, "ran 5k in 25 min")
+    assert "5.00 km" in plain(first[0].text) and "25:00" in plain(first[0].text)
+    assert first[0].buttons, "a run without RPE gets the RPE keyboard"
+    again = say(dialog, "ran 5k in 25 min")
+    assert "already" in plain(again[0].text).lower()
+    rows = activities(engine)
+    assert len(rows) == 1 and rows[0].distance_m == 5000 and rows[0].moving_time_s == 1500
+    assert rows[0].local_date == date(2026, 3, 12)
+
+
+def test_rpe_button_and_rpe_message_attach_to_the_run(dialog: Dialog, engine: Engine) -> None:
+    reply = say(dialog, "8 km in 48 minutes")[0]
+    data = [b.data for row in reply.buttons for b in row]
+    tap(dialog, data[6])  # "7"
+    assert activities(engine)[0].rpe == 7
+    say(dialog, "rpe 5")
+    assert activities(engine)[0].rpe == 5
+
+
+def test_implausible_run_is_never_stored(dialog: Dialog, engine: Engine) -> None:
+    reply = say(dialog, "ran 300 km in 20 min")[0]
+    assert reply.buttons, "the coach asks instead of guessing"
+    assert activities(engine) == []
+    tap(dialog, "clar:drop")
+    assert activities(engine) == []
+
+
+def test_wellness_and_metrics_merge_into_todays_checkin(dialog: Dialog, engine: Engine) -> None:
+    say(dialog, "slept 5h")
+    say(dialog, "hrv 48 rhr 52")
+    with session_scope(engine) as s:
+        rows = s.exec(select(CheckIn)).all()
+    assert len(rows) == 1
+    assert (rows[0].sleep_h, rows[0].hrv_ms, rows[0].rhr_bpm) == (5.0, 48.0, 52.0)
+
+
+def test_today_and_why_answer_with_a_workout_and_its_numbers(dialog: Dialog) -> None:
+    say(dialog, "ran 10k in 52 min, rpe 7")
+    today = plain(say(dialog, "what should I do today?")[0].text)
+    assert "Today:" in today and "Readiness" in today and "Why:" in today
+    why = plain(say(dialog, "why?")[0].text)
+    assert "Readiness" in why and "points" in why
+
+
+def test_photo_and_voice_get_a_kind_explanation(dialog: Dialog) -> None:
+    assert "FIT" in plain(dialog.handle(ANA, Incoming(media="photo"))[0].text)
+    assert "type" in plain(dialog.handle(ANA, Incoming(media="voice"))[0].text)
+
+
+def test_oversized_and_corrupt_files_store_nothing(dialog: Dialog, engine: Engine) -> None:
+    big = dialog.handle(ANA, Incoming(file_name="huge.fit", file_size=50 * 1024 * 1024))
+    assert "MB" in plain(big[0].text)
+    bad = dialog.handle(ANA, Incoming(file_name="run.fit", file_data=b"\x0e\x10garbage" * 20, file_size=200))
+    assert plain(bad[0].text).strip()
+    assert activities(engine) == []
+
+
+def test_export_contains_everything_and_delete_removes_every_row(dialog: Dialog, engine: Engine) -> None:
+    say(dialog, "ran 6 km in 33 min, rpe 4")
+    say(dialog, "slept 7h, hrv 55")
+    say(dialog, "what should I do today?")
+    export = say(dialog, "/export")[0]
+    assert export.document is not None
+    with zipfile.ZipFile(io.BytesIO(export.document[1])) as zf:
+        data = json.loads(zf.read("runcoach-export.json"))
+        assert {"runner.csv", "activity.csv", "checkin.csv"} <= set(zf.namelist())
+    assert data["activity"][0]["distance_m"] == 6000
+    assert data["checkin"][0]["hrv_ms"] == 55
+    assert data["recommendation"], "the recommendation that was sent is part of the export"
+
+    confirm = say(dialog, "/delete")[0]
+    assert {b.data for row in confirm.buttons for b in row} == {"del:yes", "del:no"}
+    tap(dialog, "del:yes")
+    with session_scope(engine) as s:
+        assert s.exec(select(Runner)).all() == []
+        for table in RUNNER_TABLES:
+            assert s.exec(select(table)).all() == []  # type: ignore[call-overload]
+
+
+def test_a_forged_button_changes_nothing(dialog: Dialog, engine: Engine) -> None:
+    say(dialog, "ran 5 km in 30 min")
+    other = Identity(external_id="test:eve", name="Eve", chat_id=2)
+    act_id = activities(engine)[0].id
+    reply = tap(dialog, f"rpe:{act_id}:9", who=other)
+    assert "out of date" in plain(reply[0].text)
+    assert activities(engine)[0].rpe is None
+    assert "out of date" in plain(tap(dialog, "rpe:x:y:z")[0].text)
