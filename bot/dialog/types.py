@@ -51,6 +51,7 @@ class Incoming:
     event: str | None = None  # "added_to_group", "removed_from_group", "migrated"
     new_chat_id: int | None = None  # for "migrated"
     is_admin: bool = False  # the sender administers the group (checked by the transport)
+    location: tuple[float, float] | None = None  # (latitude, longitude) the runner shared
 
 
 @dataclass(slots=True)

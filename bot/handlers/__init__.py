@@ -6,7 +6,18 @@ from collections.abc import Callable
 
 from bot.dialog.turn import Turn
 from bot.dialog.types import Identity, Incoming, Reply
-from bot.handlers import buttons, clarify, coaching, files, general, groups, logging, privacy, profile
+from bot.handlers import (
+    buttons,
+    clarify,
+    coaching,
+    files,
+    general,
+    groups,
+    logging,
+    onboarding,
+    privacy,
+    profile,
+)
 from bot.nlu import ParseResult, parse
 
 MAX_TEXT_CHARS = 2000
@@ -61,8 +72,7 @@ def _log_command(turn: Turn, arg: str) -> list[Reply]:
 
 
 COMMANDS: dict[str, CommandHandler] = {
-    "start": lambda turn, arg: groups.start_with_link(turn, arg) if arg else general.smalltalk(turn, None,
-                                                                                              new_runner=True),
+    "start": lambda turn, arg: groups.start_with_link(turn, arg) if arg else onboarding.start(turn),
     "join": lambda turn, arg: groups.join_private(turn, arg),
     "leave": lambda turn, arg: groups.leave_private(turn, arg),
     "team": lambda turn, arg: [turn.say("groups/team_in_private")],
@@ -98,6 +108,10 @@ def dispatch(turn: Turn, incoming: Incoming, identity: Identity, new_runner: boo
         return groups.dispatch(turn, incoming, identity)
     if incoming.button is not None and incoming.button.startswith(groups.BUTTON_PREFIXES):
         return groups.button(turn, incoming.button)
+    if incoming.button is not None and incoming.button.startswith("ob:"):
+        return onboarding.on_button(turn, incoming.button)
+    if incoming.location is not None:
+        return onboarding.on_location(turn, incoming)
     if incoming.button is not None:
         return _button(turn, incoming.button)
     if incoming.file_name is not None or incoming.file_data is not None:
@@ -113,6 +127,9 @@ def dispatch(turn: Turn, incoming: Incoming, identity: Identity, new_runner: boo
         handler = COMMANDS.get(name)
         turn.text = arg.strip()[:MAX_TEXT_CHARS]
         return handler(turn, turn.text) if handler else [turn.say("general/unknown_command", command=name[:32])]
+    if onboarding.active(turn):
+        turn.text = text[:MAX_TEXT_CHARS]
+        return onboarding.on_text(turn, turn.text)
     if new_runner and len(text) < 40 and parse(text, tz=turn.tz, now=turn.now).intent in ("smalltalk", "help"):
         return general.smalltalk(turn, None, new_runner=True)
     return _text(turn, text)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from bot.dialog.turn import Turn
 from bot.dialog.types import Button, Identity, Incoming, Reply
 from bot.services import groups as svc
 from models.queries import group_by_chat
 from models.tables import CoachGroup
 
-BUTTON_PREFIXES = ("consent:",)
-GROUP_COMMANDS = ("coach", "join", "leave", "team", "help", "start")
+BUTTON_PREFIXES = ("consent:", "asg:")
+GROUP_COMMANDS = ("coach", "join", "leave", "team", "assign", "help", "start")
 
 
 def dispatch(turn: Turn, incoming: Incoming, identity: Identity) -> list[Reply]:
@@ -76,12 +78,30 @@ def _team(turn: Turn, group: CoachGroup, identity: Identity, incoming: Incoming)
     return [turn.say("groups/team", group=group, members=members, bot=turn.dialog.bot_username)]
 
 
+def _assign(turn: Turn, group: CoachGroup, identity: Identity, incoming: Incoming) -> list[Reply]:
+    """/assign NAME WORKOUT [MINUTES] [tomorrow]: the coach proposes, the athlete accepts or declines."""
+    if identity.user_id is None or identity.user_id != group.coach_user_id:
+        return [turn.say("groups/assign_not_coach")]
+    args = (incoming.text or "").split(maxsplit=1)[1:] or [""]
+    plan = svc.parse_assignment(turn.session, group, args[0], turn.now)
+    if plan is None:
+        return [turn.say("groups/assign_usage")]
+    if plan.runner.chat_id is None:
+        return [turn.say("groups/assign_unreachable", a=plan)]
+    data = f"asg:{group.id}:{plan.day.strftime('%Y%m%d')}:{plan.workout_type}:{plan.minutes}"
+    buttons = ((Button("✅ Accept", data + ":y"), Button("❌ Decline", data + ":n")),)
+    offer = turn.say("groups/assign_offer", buttons=buttons, a=plan, group=group)
+    return [turn.say("groups/assign_sent", a=plan),
+            Reply(text=offer.text, buttons=offer.buttons, chat_id=plan.runner.chat_id)]
+
+
 def _help(turn: Turn, group: CoachGroup, identity: Identity, incoming: Incoming) -> list[Reply]:
     """/help in a group."""
     return [turn.say("groups/help", bot=turn.dialog.bot_username)]
 
 
-GROUP_HANDLERS = {"coach": _coach, "join": _join, "leave": _leave, "team": _team, "help": _help, "start": _help}
+GROUP_HANDLERS = {"coach": _coach, "join": _join, "leave": _leave, "team": _team, "assign": _assign, "help": _help,
+                  "start": _help}
 
 
 def consent_question(turn: Turn, group: CoachGroup, chat_id: int | None = None) -> Reply:
@@ -122,6 +142,34 @@ def leave_private(turn: Turn, arg: str) -> list[Reply]:
 
 
 def button(turn: Turn, data: str) -> list[Reply]:
+    """``consent:...`` or ``asg:...`` tapped in the private chat."""
+    return assignment_answer(turn, data) if data.startswith("asg:") else consent_answer(turn, data)
+
+
+def assignment_answer(turn: Turn, data: str) -> list[Reply]:
+    """``asg:<group>:<yyyymmdd>:<type>:<minutes>:y|n``: the athlete's answer to the coach's workout."""
+    parts = data.split(":")
+    if len(parts) != 6 or not parts[1].isdigit() or not parts[4].isdigit() or parts[5] not in ("y", "n"):
+        return [turn.say("buttons/stale")]
+    group = turn.session.get(CoachGroup, int(parts[1]))
+    if group is None or group.id is None or svc.consent_of(turn.session, group.id, turn.runner_id) is None:
+        return [turn.say("buttons/stale")]
+    try:
+        day = date(int(parts[2][:4]), int(parts[2][4:6]), int(parts[2][6:]))
+    except ValueError:
+        return [turn.say("buttons/stale")]
+    if parts[3] not in svc.WORKOUT_WORDS.values() or day < turn.today:
+        return [turn.say("buttons/stale")]
+    accepted = parts[5] == "y"
+    if accepted:
+        svc.accept_assignment(turn.session, turn.runner, day, parts[3], int(parts[4]), group)
+        turn.stored.append("recommendation")
+    note = turn.say("groups/assign_answer", accepted=accepted, workout_type=parts[3], day=day)
+    return [turn.say("groups/assign_confirmed", accepted=accepted, day=day),
+            Reply(text=note.text, chat_id=group.chat_id)]
+
+
+def consent_answer(turn: Turn, data: str) -> list[Reply]:
     """``consent:<group>:summary|wellness|no`` tapped in the private chat."""
     parts = data.split(":")
     if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("summary", "wellness", "no"):

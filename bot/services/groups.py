@@ -109,3 +109,55 @@ def team(session: Session, group: CoachGroup, now: datetime) -> list[MemberSumma
         today = now.astimezone(runner_zone(runner)).date()
         out.append(member_summary(session, runner, consent, today))
     return sorted(out, key=lambda m: m.name.lower())
+
+
+WORKOUT_WORDS = {"easy": "easy", "long": "long", "tempo": "tempo", "threshold": "tempo", "intervals": "intervals",
+                 "interval": "intervals", "hills": "hills", "hill": "hills", "recovery": "recovery",
+                 "progression": "progression", "strides": "strides", "rest": "rest", "race_pace": "race_pace",
+                 "racepace": "race_pace", "cross": "cross_training", "bike": "cross_training"}
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """A coach's workout for one athlete on one day."""
+
+    runner: Runner
+    workout_type: str
+    minutes: int
+    day: date
+
+
+def parse_assignment(session: Session, group: CoachGroup, text: str, now: datetime) -> Assignment | None:
+    """'/assign Ana tempo 40 tomorrow' among the group's consenting members, or None."""
+    assert group.id is not None
+    words = text.replace("@", "").split()
+    if len(words) < 2:
+        return None
+    members = {r.name.lower(): r for r, _ in consenting_members(session, group.id) if r.name}
+    runner = members.get(words[0].lower())
+    wtype = next((WORKOUT_WORDS[w.lower()] for w in words[1:] if w.lower() in WORKOUT_WORDS), None)
+    if runner is None or wtype is None:
+        return None
+    minutes = next((int(w) for w in words[1:] if w.isdigit() and 10 <= int(w) <= 300), 45)
+    today = now.astimezone(runner_zone(runner)).date()
+    day = today + timedelta(days=1) if any(w.lower() == "tomorrow" for w in words) else today
+    return Assignment(runner, wtype, 0 if wtype == "rest" else minutes, day)
+
+
+def accept_assignment(session: Session, runner: Runner, day: date, workout_type: str, minutes: int,
+                      group: CoachGroup) -> None:
+    """Store the coach's workout as the day's recommendation (kept over the engine's own choice)."""
+    from coaching.plan.workouts import build_workout
+
+    assert runner.id is not None
+    workout = build_workout(workout_type, float(minutes), hr_max=runner.hr_max, hr_rest=runner.hr_rest,
+                            experience=runner.experience or "intermediate")
+    row = recommendation_for(session, runner.id, day)
+    payload = {"workout": workout.to_json(), "assigned_by": group.title or "your coach"}
+    if row is None:
+        from models.tables import Recommendation
+
+        row = Recommendation(runner_id=runner.id, local_date=day, workout_type=workout_type, payload=payload)
+    row.workout_type, row.payload, row.status = workout_type, payload, "assigned"
+    session.add(row)
+    session.flush()

@@ -71,3 +71,31 @@ async def test_plain_group_chatter_is_ignored_and_migration_keeps_the_group(tg: 
     await tg.feed(u.migrated(GROUP, -100999, COACH))
     with session_scope(engine) as s:
         assert s.exec(select(CoachGroup)).one().chat_id == -100999
+
+
+async def test_coach_assigns_and_the_athlete_accepts(tg: BotHarness, engine: Engine) -> None:
+    from models.tables import Recommendation
+
+    await _setup_team(tg)
+    await tg.feed(u.button(ANA, "consent:1:summary"))
+    tg.request.clear()
+    await tg.feed(u.text(BEN, "/assign Ana tempo 40", name="Ben", chat=u.group_chat(GROUP, "Harriers")))
+    assert "coach" in tg.request.texts(GROUP)[-1], "only the coach assigns"
+    await tg.feed(u.text(COACH, "/assign Ana tempo 40", name="Coach", chat=u.group_chat(GROUP, "Harriers")))
+    offer = [c for c in tg.request.sent() if int(c.params["chat_id"]) == ANA][-1]
+    accept = next(d for d in _data(offer.params) if d.endswith(":y"))
+    await tg.feed(u.button(ANA, accept))
+    assert "accepted" in tg.request.texts(GROUP)[-1]
+    await tg.feed(u.text(ANA, "/today"))
+    assert "From your coach" in tg.request.texts(ANA)[-1] and "Tempo" in tg.request.texts(ANA)[-1]
+    with session_scope(engine) as s:
+        rec = s.exec(select(Recommendation)).one()
+        assert (rec.workout_type, rec.status) == ("tempo", "assigned")
+
+
+def _data(params: dict) -> list[str]:
+    import json
+
+    markup = params["reply_markup"]
+    markup = json.loads(markup) if isinstance(markup, str) else markup
+    return [b["callback_data"] for row in markup["inline_keyboard"] for b in row]

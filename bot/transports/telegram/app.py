@@ -58,6 +58,7 @@ def build_application(settings: Settings, engine: Engine, *, clock: Clock = syst
     application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, handlers.on_group_command))
     application.add_handler(CallbackQueryHandler(handlers.on_button))
     application.add_handler(MessageHandler(private & filters.Document.ALL, handlers.on_document))
+    application.add_handler(MessageHandler(private & filters.LOCATION, handlers.on_location))
     application.add_handler(MessageHandler(private & (filters.PHOTO | filters.VOICE | filters.AUDIO
                                                       | filters.VIDEO | filters.VIDEO_NOTE | filters.Sticker.ALL),
                                            handlers.on_media))

@@ -94,6 +94,14 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await _answer(update, context, Incoming(file_name=name, file_data=data, file_size=len(data)))
 
 
+async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared location: the runner's time zone."""
+    message = update.effective_message
+    assert message is not None and message.location is not None
+    loc = message.location
+    await _answer(update, context, Incoming(location=(loc.latitude, loc.longitude)))
+
+
 async def on_media(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Photos, voice notes, stickers and the like: explain what the coach can read."""
     message = update.effective_message
