@@ -16,6 +16,7 @@ from models.tables import (
     CoachGroup,
     Consent,
     PendingQuestion,
+    PredictionLog,
     Recommendation,
     Runner,
 )
@@ -163,7 +164,10 @@ def runner_rows(session: Session, runner_id: int) -> dict[str, list[dict[str, An
 
 
 def delete_runner(session: Session, runner_id: int) -> None:
-    """Remove every row of a runner, consents included, then the runner."""
+    """Remove every row of a runner, consents and queued messages included, then the runner."""
+    from models.outbox import delete_for_target
+
+    delete_for_target(session, "runner", runner_id)
     for table in RUNNER_TABLES:
         session.exec(delete(table).where(table.runner_id == runner_id))  # type: ignore[attr-defined,call-overload]
     session.exec(delete(Runner).where(col(Runner.id) == runner_id))  # type: ignore[call-overload]
@@ -188,3 +192,33 @@ def runners(session: Session, ids: Iterable[int] | None = None) -> Sequence[Runn
     if ids is not None:
         stmt = stmt.where(col(Runner.id).in_(list(ids)))
     return session.exec(stmt.order_by(col(Runner.id))).all()
+
+
+def recommendations(session: Session, runner_id: int, since: date) -> Sequence[Recommendation]:
+    """A runner's recommendations from ``since`` on, in date order."""
+    stmt = (select(Recommendation).where(Recommendation.runner_id == runner_id, Recommendation.local_date >= since)
+            .order_by(col(Recommendation.local_date)))
+    return session.exec(stmt).all()
+
+
+def replace_predictions(session: Session, runner_id: int, day: date, rows: Iterable[PredictionLog]) -> None:
+    """Store the day's predictions, replacing earlier ones for the same day that have no outcome yet."""
+    stale = session.exec(select(PredictionLog).where(PredictionLog.runner_id == runner_id,
+                                                     PredictionLog.local_date == day,
+                                                     col(PredictionLog.actual).is_(None))).all()
+    for row in stale:
+        session.delete(row)
+    for row in rows:
+        session.add(row)
+    session.flush()
+
+
+def predictions(session: Session, runner_id: int, kind: str | None = None,
+                open_only: bool = False) -> Sequence[PredictionLog]:
+    """Logged predictions, optionally of one kind and only those still waiting for an outcome."""
+    stmt = select(PredictionLog).where(PredictionLog.runner_id == runner_id)
+    if kind is not None:
+        stmt = stmt.where(PredictionLog.kind == kind)
+    if open_only:
+        stmt = stmt.where(col(PredictionLog.actual).is_(None))
+    return session.exec(stmt.order_by(col(PredictionLog.local_date))).all()

@@ -189,9 +189,11 @@ class PredictionLog(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     runner_id: int = Field(foreign_key="runner.id", index=True)
     local_date: date
-    kind: str = Field(max_length=24)  # rpe / recovery_days / race_time_s
-    model: str = Field(max_length=16)  # population / personal
-    predicted: float
+    kind: str = Field(max_length=24)  # rpe / recovery_days
+    workout_type: str = Field(max_length=24)
+    predicted: float  # the personalised prediction that was used
+    population: float  # what the population-only model would have said
+    n: int = 0  # the runner's own observations behind the personal estimate
     actual: float | None = None
     created_at: datetime = _ts()
 

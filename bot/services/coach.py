@@ -6,15 +6,17 @@ come back with their factors, ready for templates. No sentences here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 from sqlmodel import Session
 
+from bot.services.feedback import learn, log_today
 from bot.services.profile import WEEKDAYS, day_constraints
 from coaching.inputs import RUN_SPORTS, RunnerProfile
+from coaching.plan.feedback import FeedbackModel
 from coaching.plan.goals import Availability, Constraints, Goal
 from coaching.plan.policy import Recommendation, factor_json
 from coaching.plan.state import RunnerState, SessionSummary
@@ -47,6 +49,7 @@ class Advice:
     assessment: Assessment
     state: RunnerState
     recommendation: Recommendation
+    feedback: FeedbackModel
 
     def to_json(self) -> dict[str, Any]:
         """The JSON of ``runcoach today`` and the payload stored for "why?"."""
@@ -195,8 +198,10 @@ def advise(session: Session, runner: Runner, today: date) -> Advice:
     history = load_history(session, runner, today)
     assessment = assess(history.sessions_frame, history.checkins_frame, history.profile, pd.Timestamp(today),
                         runner_id=runner.id)
-    state = runner_state(session, history, assessment, today, vdot=current_vdot(session, runner, today))
-    return Advice(today, assessment, state, recommend_today(state))
+    vdot = current_vdot(session, runner, today)
+    model = learn(session, runner, today, history.activities, history.checkins, vdot)
+    state = replace(runner_state(session, history, assessment, today, vdot=vdot), personal=model.params_)
+    return Advice(today, assessment, state, recommend_today(state), model)
 
 
 def current_vdot(session: Session, runner: Runner, today: date) -> float | None:
@@ -216,7 +221,9 @@ def advise_and_store(session: Session, runner: Runner, today: date) -> Advice:
     """Advice for today, stored so "why?" and the buttons refer to exactly what was sent."""
     advice = advise(session, runner, today)
     assert runner.id is not None
-    save_recommendation(session, runner.id, today, advice.recommendation.workout.type, advice.to_json())
+    row = save_recommendation(session, runner.id, today, advice.recommendation.workout.type, advice.to_json())
+    if row.status == "planned":
+        log_today(session, runner.id, today, advice.recommendation.workout, advice.feedback)
     return advice
 
 

@@ -45,6 +45,13 @@ def _same_session(row: Activity, sport: str, distance_m: float | None, duration_
     return _close(row.distance_m, distance_m, 0.10) or _close(row.moving_time_s, duration_s, 0.10)
 
 
+def record_rpe(session: Session, runner_id: int, day: date, rpe: float) -> None:
+    """Fill the outcome of the day's RPE prediction (the feedback loop's measurement)."""
+    from bot.services.feedback import record_rpe as fill
+
+    fill(session, runner_id, day, rpe)
+
+
 def log_session(session: Session, runner_id: int, day: date, sport: str, *, distance_m: float | None,
                 duration_s: float | None, rpe: float | None = None, avg_hr: float | None = None) -> Logged:
     """Store a session told in chat, unless it repeats one already stored (then add what is new to it)."""
@@ -55,6 +62,7 @@ def log_session(session: Session, runner_id: int, day: date, sport: str, *, dist
         if row.origin != "chat" and _same_session(row, sport, distance_m, duration_s):
             if rpe is not None:
                 row.rpe = rpe
+                record_rpe(session, runner_id, day, rpe)
             session.add(row)
             return Logged(row, "merged")
     row = Activity(runner_id=runner_id, local_date=day, sport=sport, origin="chat", distance_m=distance_m,
@@ -62,6 +70,8 @@ def log_session(session: Session, runner_id: int, day: date, sport: str, *, dist
                    fingerprint=fingerprint, source="chat")
     session.add(row)
     session.flush()
+    if rpe is not None:
+        record_rpe(session, runner_id, day, rpe)
     return Logged(row, "new")
 
 
@@ -73,6 +83,7 @@ def set_effort(session: Session, runner_id: int, today: date, rpe: float | None 
         return None
     if rpe is not None:
         row.rpe = rpe
+        record_rpe(session, runner_id, row.local_date, rpe)
     if feel is not None:
         row.feel = feel
     session.add(row)
