@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
+import models.outbox
 import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 from models.db import make_engine
 

@@ -68,8 +68,11 @@ def build_application(settings: Settings, engine: Engine, *, clock: Clock = syst
 
 
 def run(settings: Settings, engine: Engine, webhook_url: str | None = None, port: int = 8443) -> None:
-    """Run until stopped: long polling, or a webhook with a secret token."""
+    """Run until stopped: long polling, or a webhook with a secret token; the outbox tick runs alongside."""
+    from bot.scheduling.worker import attach_to_application, default_composer
+
     application = build_application(settings, engine)
+    attach_to_application(application, engine, default_composer(), settings=settings)
     if webhook_url:
         application.run_webhook(listen="0.0.0.0", port=port, webhook_url=webhook_url,
                                 secret_token=secrets.token_urlsafe(32), allowed_updates=Update.ALL_TYPES)
