@@ -5,11 +5,20 @@ when life intervenes (missed days, illness, travel, a new minutes cap) it re-pla
 what was really done: missed sessions are dropped, never piled onto later days, and the next
 weeks start from the real (lower) volume.
 
-Safety limits on weekly volume (km):
-* acute:chronic band: a week's target is at most 1.3 x the mean of the last four weeks (upper edge
-  of the 0.8-1.3 band; Williams et al. 2017 EWMA ACWR, with its critiques, REFERENCES.md), and at
-  most 10 % above the reference week (no effect of the 10 % rule alone in Buist et al. 2008, so
-  it is a ceiling, not a target);
+Weekly volume (km) is planned toward a goal volume (``PEAK_KM``: by goal distance and experience,
+never below what the runner already handles, never above what their available minutes hold),
+approached within these gates rather than by a fixed weekly percentage:
+* progression: from the top week of the last four, +10 % a week; faster (up to +20 %
+  intermediate, +25 % advanced, linear in the gap below 80 % of the goal volume;
+  :func:`progression_rate`) only while readiness is fine, risk is not high and there is no pain or
+  illness (:func:`fast_progress_ok`); novices stay at 10 %. The 10 % rule alone showed no effect in
+  a randomised trial (Buist et al. 2008) and week-to-week ratios showed no dose-response in 5,205
+  runners (Frandsen et al. 2025), so the extra volume is allowed, but it goes to more and longer
+  easy runs while every single run stays under the spike cap below;
+* acute:chronic band: a week's target is at most 1.3 x the mean of the last four weeks (1.5 x
+  while faster growth is allowed: ACWR discriminates weakly, Impellizzeri et al. 2020; Williams et
+  al. 2017 EWMA ACWR, REFERENCES.md) — an outer guard, not the progression rule;
+* 3:1 loading: a cutback week (x 0.75) after three loading weeks (:func:`is_cutback_week`);
 * single-run spike: no planned run longer than 1.10 x the longest run of the last 30 days
   (Frandsen et al. 2025: hazard ratio 1.64 for runs 10-30 % longer, 1.52 for 30-100 %, 2.28 beyond);
 * pain: running volume halved and no quality while pain is reported; none while the
@@ -32,7 +41,14 @@ from coaching.plan.workouts import HARD_DAY_TYPES, easy_pace_mid
 SPIKE_LIMIT = 1.10
 ACWR_CAP = 1.3
 WEEKLY_GROWTH = 0.10
+# Faster growth toward the goal volume (see progression_rate): from FAST_BELOW of the goal volume
+# down, +GAP_GAIN per unit of gap, at most GROWTH_MAX a week; outer four-week band ACWR_CAP_FAST.
+FAST_BELOW = 0.8
+GAP_GAIN = 0.5
+GROWTH_MAX = {"novice": WEEKLY_GROWTH, "intermediate": 0.20, "advanced": 0.25}
+ACWR_CAP_FAST = 1.5
 CUTBACK = 0.75
+LOADING_STEP = 1.02  # a week counts as a loading week when it is >= 2 % above the week before
 
 MAX_RUNS = {"novice": 4, "intermediate": 5, "advanced": 6}
 START_KM = {"novice": 8.0, "intermediate": 12.0, "advanced": 18.0}
@@ -185,14 +201,19 @@ def phase_for_week(goal: Goal, week_start: date) -> tuple[str, int | None]:
 def is_cutback_week(weekly: tuple[float, ...], phase: str) -> bool:
     """A cutback (recovery) week after three loading weeks: 3:1 loading, decided from what was run.
 
-    Cutback when the four previous weeks grew (last >= 1.1 x first) with no dip (every week >= 85 %
-    of the four-week maximum); after a cutback, or any missed week, the dip stays in the window for
-    three weeks. A runner holding a steady volume gets no cutback.
+    Cutback when each of the last three weeks grew on the week before it (by at least
+    ``LOADING_STEP``) and the last is at least 1.1 x the first of the four. After a cutback, or any
+    missed or flat week, the next cutback waits for three new loading weeks. A runner holding a
+    steady volume, or one that only just stepped up from a steady base, gets no cutback.
     """
     if phase not in ("base", "build", "general") or len(weekly) < 4:
         return False
-    top = max(weekly)
-    return top > 0 and min(weekly[-4:]) >= 0.85 * top and weekly[-1] >= 1.1 * weekly[-4]
+    w = weekly[-4:]
+    return (
+        w[0] > 0.0
+        and all(w[i] >= LOADING_STEP * w[i - 1] for i in (1, 2, 3))
+        and w[3] >= 1.1 * w[0]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +222,7 @@ class _Ctx:
     e_pace: float  # s/km
     paces: TrainingPaces | None
     cls: str
+    fast_ok: bool
 
 
 def _ctx(state: RunnerState) -> _Ctx:
@@ -211,6 +233,22 @@ def _ctx(state: RunnerState) -> _Ctx:
         easy_pace_mid(paces, state.experience, personal_off),
         paces,
         distance_class(state.goal) if state.goal.is_race or state.goal.distance_m else "general",
+        fast_progress_ok(state),
+    )
+
+
+def fast_progress_ok(state: RunnerState) -> bool:
+    """Faster growth toward the goal volume only when readiness is fine and nothing hurts.
+
+    Readiness band not caution/rest (unknown counts as fine), risk band not high, no pain, no
+    no-running flag, no illness.
+    """
+    return (
+        state.readiness_band not in ("caution", "rest")
+        and state.risk_band != "high"
+        and state.pain_area is None
+        and state.illness is None
+        and not state.constraints.no_running_until_pain_resolves
     )
 
 
@@ -228,6 +266,21 @@ def in_return_mode(weekly: tuple[float, ...], days_since_run: int | None) -> boo
     return days_since_run is None or days_since_run >= 10
 
 
+def progression_rate(ref_km: float, goal_km: float, experience: str = "intermediate") -> float:
+    """Weekly growth allowed from ``ref_km`` toward the goal volume ``goal_km``.
+
+    10 % near the goal (at or above ``FAST_BELOW`` of it), rising linearly with the gap to at most
+    ``GROWTH_MAX`` when the runner is far below what the goal needs (Buist 2008: the 10 % rule alone
+    had no effect; Frandsen 2025: week-to-week ratios showed no dose-response — the single-run spike
+    cap is what protects, and it is applied run by run in :func:`plan_week`).
+    """
+    if goal_km <= 0.0 or ref_km <= 0.0:
+        return WEEKLY_GROWTH
+    gap = FAST_BELOW - ref_km / goal_km
+    top = GROWTH_MAX.get(experience, WEEKLY_GROWTH)
+    return max(WEEKLY_GROWTH, min(top, WEEKLY_GROWTH + GAP_GAIN * gap))
+
+
 def week_target_km(
     weekly: tuple[float, ...],
     *,
@@ -238,14 +291,20 @@ def week_target_km(
     cutback: bool,
     return_mode: bool,
     capacity_km: float,
+    fast_ok: bool = False,
 ) -> float:
-    """Target running km for a week from the previous four weeks (oldest first) and the phase."""
+    """Target running km for a week from the previous four weeks (oldest first) and the phase.
+
+    Loading weeks approach the goal volume (``PEAK_KM`` for the distance and experience, never below
+    what the runner already handles) within the gates: growth from the recent top week at
+    :func:`progression_rate` when ``fast_ok`` (readiness fine, no pain, no illness, no high risk),
+    else 10 %; at most ``ACWR_CAP`` (``ACWR_CAP_FAST`` when ``fast_ok``) x the four-week mean.
+    """
     top = max(weekly) if weekly else 0.0
     # the goal's usual peak, but never below what the runner already handles
     peak = min(max(PEAK_KM[cls][experience], top), capacity_km)
     chronic = sum(weekly) / len(weekly) if weekly else 0.0
     last = weekly[-1] if weekly else 0.0
-    top = max(weekly) if weekly else 0.0
     if return_mode:
         floor = START_KM[experience]
         if top <= 0.0:
@@ -258,18 +317,20 @@ def week_target_km(
         fr = TAPER_FRACTION[cls]
         k = min(len(fr) - 1, max(0, dtr // 7))
         return min(fr[k] * top, capacity_km)
+    acwr_cap = ACWR_CAP_FAST if fast_ok else ACWR_CAP
     if last >= 0.85 * top:
-        # loading: grow from the recent top week
-        ref = max(last, top)
-        target = ref * (1.0 + WEEKLY_GROWTH) if ref >= 10.0 else ref + 1.0
+        # loading: grow from the recent top week toward the goal volume
+        ref = top
+        rate = progression_rate(ref, peak, experience) if fast_ok else WEEKLY_GROWTH
+        target = ref * (1.0 + rate) if ref >= 10.0 else ref + (2.0 if fast_ok else 1.0)
     else:
         # after a cutback or an interrupted week: resume the level already handled, without growth
         # and without adding the missed km (Frandsen 2025: week-to-week ratios showed no
         # dose-response; single runs are capped separately)
         target = top
-    target = min(peak, target, ACWR_CAP * chronic if chronic > 0 else target)
+    target = min(peak, target, acwr_cap * chronic if chronic > 0 else target)
     if phase == "peak":
-        target = min(peak, max(target, min(top, ACWR_CAP * chronic)))
+        target = min(peak, max(target, min(top, acwr_cap * chronic)))
     if cutback:
         target *= CUTBACK
     return max(0.0, min(target, capacity_km))
@@ -353,6 +414,7 @@ def plan_week(
         cutback=cutback,
         return_mode=ret,
         capacity_km=capacity_km,
+        fast_ok=c.fast_ok,
     )
     mode = "return" if ret else "normal"
     no_run = is_current and (
@@ -511,6 +573,8 @@ def plan_week(
             pace = 0.5 * sum(c.paces.race_pace(goal.distance_m))
         elif t == "race":
             pace = pace_easy * 0.8
+        # round down: a run planned at the spike cap must not end up a few metres over it
+        k = math.floor(k * 100.0) / 100.0 if t != "race" else k
         sessions.append(
             PlannedSession(week_start + timedelta(days=d), t, round(k, 2), round(k * pace / 60.0, 1))
         )
