@@ -21,6 +21,7 @@ NO_TIMESTAMPS = "no_timestamps"
 BAD_TIMESTAMPS = "bad_timestamps"
 NO_TRACK = "no_track"
 TOO_SHORT = "too_short"
+UNREADABLE = "unreadable"  # the file could not be read at all (CLI: missing path, no permission)
 
 ALL_CODES: tuple[str, ...] = (
     EMPTY,
@@ -36,6 +37,7 @@ ALL_CODES: tuple[str, ...] = (
     BAD_TIMESTAMPS,
     NO_TRACK,
     TOO_SHORT,
+    UNREADABLE,
 )
 
 
