@@ -40,6 +40,14 @@ def _fmt_km(metres: float | None, digits: int = 1) -> str:
     return f"{float(metres) / 1000:.{digits}f} km"
 
 
+def _fmt_day(value: object) -> str:
+    """'Sun 8 Mar' from a date or an ISO date string."""
+    from datetime import date
+
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return f"{day:%a} {day.day} {day:%b}"
+
+
 @lru_cache(maxsize=4)
 def environment(html: bool = False) -> Environment:
     """The one Jinja2 environment; ``html=True`` escapes values for Telegram's HTML parse mode."""
@@ -54,6 +62,7 @@ def environment(html: bool = False) -> Environment:
     env.filters["duration"] = _fmt_duration
     env.filters["pace"] = _fmt_pace
     env.filters["km"] = _fmt_km
+    env.filters["day"] = _fmt_day
     return env
 
 

@@ -8,6 +8,7 @@ from bot.dialog.types import Reply
 from bot.nlu import ParseResult
 from bot.services.coach import advise, plan_for
 from bot.services.morning import today_reply
+from bot.services.prediction import predict_for, prediction_trend
 from bot.services.progress import progress_for
 from models.queries import latest_recommendation
 
@@ -52,11 +53,17 @@ def progress(turn: Turn, parsed: ParseResult) -> list[Reply]:
 
 def prediction(turn: Turn, parsed: ParseResult) -> list[Reply]:
     """Race time with a range, its basis, what would improve it, and an honest look at a goal time."""
-    from bot.services.prediction import predict_for
-
     e = parsed.entities
     distance = e.get("race_distance_m") or turn.runner.goal_distance_m
     target = e.get("target_time_s") or (turn.runner.goal_time_s if distance == turn.runner.goal_distance_m else None)
     result = predict_for(turn.session, turn.runner, turn.today, float(distance) if distance else None,
                          float(target) if target else None)
-    return [turn.say("coach/prediction", r=result)]
+    first = result.predictions[0]
+    if result.n_runs == 0 or len(result.predictions) != 1:
+        return [turn.say("coach/prediction", r=result)]
+    trend = prediction_trend(turn.session, turn.runner, turn.today, first.distance_m)
+    if len(trend.days) < 2:
+        return [turn.say("coach/prediction", r=result)]
+    image = charts.prediction_chart(trend.days, trend.time_s, trend.low_s, trend.high_s,
+                                    float(target) if target else None)
+    return [turn.say("coach/prediction", r=result, image=image)]

@@ -76,3 +76,34 @@ def predict_for(session: Session, runner: Runner, today: date, distance_m: float
     predictions = tuple(predict_race(d, efforts, traits, today) for d in distances)
     goal = compare_goal(predictions[0], target_time_s) if target_time_s and len(predictions) == 1 else None
     return PredictionAnswer(predictions, goal, km, len(efforts))
+
+
+@dataclass(frozen=True, slots=True)
+class PredictionTrend:
+    """Predicted time for one distance at past dates (each from the data available then)."""
+
+    days: tuple[date, ...]
+    time_s: tuple[float, ...]
+    low_s: tuple[float, ...]
+    high_s: tuple[float, ...]
+
+
+def prediction_trend(session: Session, runner: Runner, today: date, distance_m: float, weeks: int = 12,
+                     step_days: int = 7) -> PredictionTrend:
+    """The prediction as it stood every ``step_days`` over the last ``weeks`` weeks (no hindsight), from the
+    runner's first run on; the last point is today."""
+    efforts = efforts_frame(session, runner, today)
+    first = pd.to_datetime(efforts["date"]).min() if not efforts.empty else pd.Timestamp(today)
+    points = []
+    for back in range(weeks * 7, -1, -step_days):
+        day = today - timedelta(days=back)
+        if pd.Timestamp(day) < first:
+            continue  # before the runner's first run there is nothing of theirs to show
+        past = efforts[pd.to_datetime(efforts["date"]) <= pd.Timestamp(day)]
+        p = predict_race(distance_m, past, traits_of(runner, day, weekly_km(session, runner, day)), day)
+        points.append((day, p.time_s, p.low_s, p.high_s))
+    if not points or points[-1][0] != today:
+        p = predict_race(distance_m, efforts, traits_of(runner, today, weekly_km(session, runner, today)), today)
+        points.append((today, p.time_s, p.low_s, p.high_s))
+    days, times, lows, highs = zip(*points, strict=True)
+    return PredictionTrend(days, times, lows, highs)

@@ -14,6 +14,7 @@ from bot.dialog import Dialog, Identity, Incoming, Reply
 from bot.transports.text import plain
 from models.db import session_scope
 from models.tables import RUNNER_TABLES, Activity, CheckIn, Runner
+from tests.support.clock import FakeClock
 
 ANA = Identity(external_id="test:ana", name="Ana", chat_id=1)
 
@@ -121,3 +122,18 @@ def test_a_forged_button_changes_nothing(dialog: Dialog, engine: Engine) -> None
     assert "out of date" in plain(reply[0].text)
     assert activities(engine)[0].rpe is None
     assert "out of date" in plain(tap(dialog, "rpe:x:y:z")[0].text)
+
+
+def test_prediction_has_a_range_a_basis_a_goal_check_and_a_trend_chart(dialog: Dialog, clock: FakeClock) -> None:
+    from datetime import timedelta
+
+    clock.advance(timedelta(days=-28))
+    say(dialog, "ran 10k in 50:10 race, rpe 9")
+    clock.advance(timedelta(days=21))
+    say(dialog, "ran 5k in 23:40, rpe 9")
+    clock.advance(timedelta(days=7))
+    reply = say(dialog, "can I break 1:45 in the half?")[0]
+    text = plain(reply.text)
+    assert "Half marathon" in text and "80% range" in text and "Based on your" in text
+    assert "Your goal 1:45:00" in text and "% chance" in text
+    assert reply.image is not None and reply.image[:4] == b"\x89PNG"
