@@ -73,3 +73,23 @@ def test_checkins_merge_per_day_and_delete_removes_every_row(engine: Engine) -> 
     with session_scope(engine) as s:
         assert all(not rows for rows in runner_rows(s, rid).values())
         assert runner_rows(s, oid)["checkin"], "another runner's data must survive"
+
+
+def test_migrations_match_the_models(db_url: str) -> None:
+    """A table or column added to the models without a migration fails here, on both databases."""
+    from alembic import command
+
+    from models.db import alembic_config
+
+    command.check(alembic_config(db_url.replace("postgresql://", "postgresql+psycopg://")))
+
+
+def test_downgrade_and_upgrade_round_trip(db_url: str) -> None:
+    from alembic import command
+
+    from models.db import alembic_config, upgrade
+
+    cfg = alembic_config(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    command.downgrade(cfg, "base")
+    upgrade(db_url)
+    command.check(cfg)
