@@ -15,15 +15,17 @@ hrv            0.25    7-day mean of ln RMSSD (>= 3 readings, Plews et al. 2014)
                        the band (floor -20); above +0.5 -> +3 per SD (cap +3); inside the band 0
 rhr            0.10    today's resting HR against the mean of days t-60..t-1 (>= 7 readings), in
                        units of its SD (the typical error, Buchheit 2014; floor 1 bpm):
-                       -4 x clip(z, -1, 4)
-sleep          0.15    hours vs a need of 8 h: -4 per hour short (floor -16), +1 per hour over (cap +1)
-sleep_quality  0.05    3 x (quality - 3), quality 1-5 (best 5)
-wellness       0.25    Hooper-style items (Hooper & Mackinnon 1995) as "badness" 0-4: fatigue - 1,
-                       soreness - 1, stress - 1, 5 - mood; each against the runner's mean of days
-                       t-28..t-1 shrunk toward 1.0 with weight n/(n+5); points -4, -3, -2, -2 per
-                       step worse than usual; total clipped to [-24, +12]
+                       -R x clip(z, -1, 4) (default R 4)
+sleep          0.15    hours vs a need of 8 h: -S per hour short (4 h max), +S/4 per hour over (1 h max);
+                       S = ``sleep_short`` (default 4; fitted on PMData: 0, see below)
+sleep_quality  0.05    -Q x (badness - usual), badness = 5 - quality; usual as for wellness (default Q 3)
+wellness       0.25    Hooper/McLean items as "badness" 0-4: fatigue - 1, soreness - 1, stress - 1,
+                       5 - mood; each against the runner's usual = mean of days t-90..t-1 shrunk toward
+                       the scale's "normal" (badness 2) with weight n/(n+28); points -w_item per step
+                       worse than usual (defaults 4, 3, 2, 2); total clipped to [-24, +12]; the
+                       factor's ``detail`` holds each item's points
 form           0.10    form / S, S = mean daily load of days t-90..t-15 (floor 30 LU/day), needs 28
-                       days of history: 20 x clip(form / S, -1, 0.25)
+                       days of history: F x clip(form / S, -1, 0.25) (default F 20)
 rpe_gap        0.10    largest (reported RPE - expected RPE) over sessions of days t-2..t. Expected:
                        the ``expected_rpe`` column, else 3 + 16 (HRr - 0.65) or 3 + 16 (IF - 0.75)
                        plus the runner's mean residual over days t-90..t-15 shrunk with n/(n+5):
@@ -32,6 +34,13 @@ illness        -       ill today or yesterday: -25
 pain           -       today's pain score: -2 x clip(pain - 2, 0, 8)
 =============  ======  ==========================================================================
 
+Weights (:class:`ReadinessWeights`): the defaults above are literature-based hand weights. The
+shipped ``coaching/data/readiness_weights.json`` replaces w_item, Q, F, R and S by weights fitted on
+PMData (16 athletes; median of per-athlete slopes against next-day readiness and fatigue; recipe
+``python -m coaching.evaluation.pmdata --fit PATH``; leave-one-athlete-out figures from
+``python -m coaching.evaluation.pmdata PATH``); without the file the defaults apply. All weights
+are >= 0, so the properties below hold for any weights file.
+
 Monotonicity (tested): more load in the last 14 days never raises the score (form/S falls, S
 uses days <= t-15; the RPE gap is a max over sessions); worse HRV in the last 7 days, less or worse
 sleep, worse wellness today, higher RHR, illness and pain never raise it.
@@ -39,8 +48,10 @@ sleep, worse wellness today, higher RHR, illness and pain never raise it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -62,12 +73,76 @@ WEIGHTS: dict[str, float] = {
     "form": 0.10,
     "rpe_gap": 0.10,
 }
-_WELLNESS_ITEMS: tuple[tuple[str, float], ...] = (
-    ("fatigue", 4.0),
-    ("soreness", 3.0),
-    ("stress", 2.0),
-    ("mood", 2.0),
-)
+#: Questionnaire items scored as "badness" 0-4 (0 best): fatigue/soreness/stress - 1, 5 - mood.
+WELLNESS_ITEMS: tuple[str, ...] = ("fatigue", "soreness", "stress", "mood")
+#: The individual baseline of every questionnaire item (and sleep quality): mean of days
+#: t-BASELINE_D..t-1, shrunk toward the scale midpoint ("normal", badness 2) with PRIOR_DAYS pseudo-days.
+BASELINE_D = 90
+PRIOR_DAYS = 28.0
+NEUTRAL_BADNESS = 2.0
+WEIGHTS_PATH = Path(__file__).parent / "data" / "readiness_weights.json"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadinessWeights:
+    """Readiness points per unit of each signal (all >= 0: a worse signal never adds points).
+
+    ``fatigue``, ``soreness``, ``stress``, ``mood``, ``sleep_quality``: points per scale step worse
+    than the runner's usual; ``form``: points per unit of form / S; ``rhr``: points per SD of resting
+    HR above the baseline; ``sleep_short``: points per hour short of :data:`SLEEP_NEED_H`.
+    The defaults are the literature-based hand weights (Hooper & Mackinnon 1995; McLean et al.
+    2010); :func:`load_weights` replaces the questionnaire and form weights with the ones fitted on
+    PMData (``coaching/data/readiness_weights.json``, recipe in :mod:`coaching.evaluation.pmdata`).
+    """
+
+    fatigue: float = 4.0
+    soreness: float = 3.0
+    stress: float = 2.0
+    mood: float = 2.0
+    sleep_quality: float = 3.0
+    form: float = 20.0
+    rhr: float = 4.0
+    sleep_short: float = 4.0
+    source: str = "literature defaults"
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, object], source: str) -> ReadinessWeights:
+        """Weights from a mapping; unknown keys are ignored, negative or non-numeric values rejected."""
+        base = cls()
+        vals: dict[str, float] = {}
+        for f in fields(cls):
+            if f.name == "source":
+                continue
+            v = raw.get(f.name, getattr(base, f.name))
+            if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v) or v < 0:
+                raise ValueError(f"readiness weight {f.name!r} must be a finite number >= 0, got {v!r}")
+            vals[f.name] = float(v)
+        return cls(
+            fatigue=vals["fatigue"],
+            soreness=vals["soreness"],
+            stress=vals["stress"],
+            mood=vals["mood"],
+            sleep_quality=vals["sleep_quality"],
+            form=vals["form"],
+            rhr=vals["rhr"],
+            sleep_short=vals["sleep_short"],
+            source=source,
+        )
+
+
+def load_weights(path: Path | None = None) -> ReadinessWeights:
+    """The fitted weights of ``path`` (default :data:`WEIGHTS_PATH`); literature defaults if absent."""
+    p = WEIGHTS_PATH if path is None else path
+    try:
+        raw = json.loads(p.read_text())
+    except (OSError, ValueError):
+        return ReadinessWeights()
+    if not isinstance(raw, dict) or not isinstance(raw.get("weights"), dict):
+        return ReadinessWeights()
+    return ReadinessWeights.from_mapping(raw["weights"], source=str(raw.get("source", p.name)))
+
+
+DEFAULT_WEIGHTS = load_weights()
 _MEAN_COLS: tuple[str, ...] = (
     "hrv_ms",
     "rhr_bpm",
@@ -217,15 +292,45 @@ def _rpe_gap_daily(
     return (explicit.reshape(shape), model_max.reshape(shape), res_sum.reshape(shape), res_cnt.reshape(shape))
 
 
+def item_deviations(grid: Mapping[str, FloatArray]) -> dict[str, tuple[FloatArray, FloatArray]]:
+    """Per questionnaire item (and sleep quality): (badness today, the runner's usual badness).
+
+    Badness is 0 (best) ... 4 (worst). The usual is the mean of days t-BASELINE_D..t-1 shrunk toward
+    :data:`NEUTRAL_BADNESS` with weight n / (n + PRIOR_DAYS): a new runner is compared with the
+    scale's "normal", a runner with months of reports mostly with their own habit.
+    """
+    out: dict[str, tuple[FloatArray, FloatArray]] = {}
+    for item in (*WELLNESS_ITEMS, "sleep_quality"):
+        x = grid[item]
+        bad = (5.0 - x) if item in ("mood", "sleep_quality") else (x - 1.0)
+        n, m, _ = window_stats(bad, 1, BASELINE_D)
+        usual = (np.nan_to_num(m) * n + PRIOR_DAYS * NEUTRAL_BADNESS) / (n + PRIOR_DAYS)
+        out[item] = (bad, usual)
+    return out
+
+
+def form_ratio(daily: DailyArrays) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """form / S (S = mean daily load of days t-90..t-15, floor 30), and whether 28 days of history exist."""
+    v = daily.values
+    hist = v["days_of_history"]
+    avail = np.clip(hist - 15.0, 1.0, 76.0)
+    s_base = np.fmax(shift(trailing_sum(v["load"], 76), 15) / avail, 30.0)
+    return np.asarray(v["form"] / s_base, dtype=np.float64), hist >= 28
+
+
 def readiness_arrays(
-    daily: DailyArrays, loaded: pd.DataFrame, grid: dict[str, FloatArray]
+    daily: DailyArrays,
+    loaded: pd.DataFrame,
+    grid: dict[str, FloatArray],
+    weights: ReadinessWeights | None = None,
 ) -> ReadinessArrays:
     """Readiness for every runner and day of ``daily`` (see the module table).
 
     ``loaded`` are sessions with loads (:class:`coaching.load.SessionLoadModel`), ``grid`` the
-    check-in arrays from :func:`checkin_grid` on the same runners and dates.
+    check-in arrays from :func:`checkin_grid` on the same runners and dates; ``weights`` default
+    to :data:`DEFAULT_WEIGHTS` (fitted file, else literature defaults).
     """
-    v = daily.values
+    w = DEFAULT_WEIGHTS if weights is None else weights
     parts: dict[str, dict[str, FloatArray]] = {}
 
     # HRV: ln RMSSD 7-day mean against a 60-day baseline ending before the week.
@@ -249,31 +354,38 @@ def readiness_arrays(
     rsd = np.fmax(rsd, 1.0)
     present = np.isfinite(rhr) & (nb >= 7)
     with np.errstate(invalid="ignore"):
-        c = -4.0 * np.clip((rhr - rb) / rsd, -1.0, 4.0)
+        c = -w.rhr * np.clip((rhr - rb) / rsd, -1.0, 4.0)
     parts["rhr"] = _part(rhr, c, present, rb - rsd, rb + rsd)
 
-    # Sleep hours and quality (last night).
+    # Sleep hours (last night) against a fixed need.
     h = grid["sleep_h"]
     with np.errstate(invalid="ignore"):
-        c = -4.0 * np.clip(SLEEP_NEED_H - h, 0.0, 4.0) + np.clip(h - SLEEP_NEED_H, 0.0, 1.0)
+        c = -w.sleep_short * np.clip(SLEEP_NEED_H - h, 0.0, 4.0) + min(w.sleep_short / 4.0, 1.0) * np.clip(
+            h - SLEEP_NEED_H, 0.0, 1.0
+        )
     parts["sleep"] = _part(h, c, np.isfinite(h), np.full_like(h, 7.0), np.full_like(h, 9.0))
-    q = grid["sleep_quality"]
-    parts["sleep_quality"] = _part(
-        q, 3.0 * (q - 3.0), np.isfinite(q), np.full_like(q, 3.0), np.full_like(q, 5.0)
-    )
 
-    # Wellness (Hooper-style), each item against the runner's own usual.
+    # Questionnaire items and sleep quality, each against the runner's own usual.
+    dev = item_deviations(grid)
+    bad_q, usual_q = dev["sleep_quality"]
+    parts["sleep_quality"] = _part(
+        5.0 - bad_q,
+        -w.sleep_quality * (bad_q - usual_q),
+        np.isfinite(bad_q),
+        5.0 - usual_q - 0.5,
+        5.0 - usual_q + 0.5,
+    )
     total = np.zeros_like(h)
     any_item = np.zeros(h.shape, dtype=bool)
     bad_sum = np.zeros_like(h)
     usual_sum = np.zeros_like(h)
-    for item, w in _WELLNESS_ITEMS:
-        x = grid[item]
-        bad = (5.0 - x) if item == "mood" else (x - 1.0)
-        n, m, _ = window_stats(bad, 1, 28)
-        usual = (np.nan_to_num(m) * n + 5.0 * 1.0) / (n + 5.0)
+    item_points: dict[str, FloatArray] = {}
+    for item in WELLNESS_ITEMS:
+        bad, usual = dev[item]
         fin = np.isfinite(bad)
-        total += np.where(fin, -w * (bad - usual), 0.0)
+        pts = np.where(fin, -float(getattr(w, item)) * (bad - usual), 0.0)
+        item_points[item] = pts
+        total += pts
         bad_sum += np.where(fin, bad, usual)
         usual_sum += usual
         any_item |= fin
@@ -284,16 +396,14 @@ def readiness_arrays(
         usual_sum - 1.0,
         usual_sum + 1.0,
     )
+    parts["wellness"].update({f"points_{k}": v for k, v in item_points.items()})
 
     # Form relative to the runner's older load level.
-    hist = v["days_of_history"]
-    avail = np.clip(hist - 15.0, 1.0, 76.0)
-    s_base = np.fmax(shift(trailing_sum(v["load"], 76), 15) / avail, 30.0)
-    ratio = v["form"] / s_base
+    ratio, enough = form_ratio(daily)
     parts["form"] = _part(
         ratio,
-        20.0 * np.clip(ratio, -1.0, 0.25),
-        hist >= 28,
+        w.form * np.clip(ratio, -1.0, 0.25),
+        enough,
         np.full_like(ratio, -0.1),
         np.full_like(ratio, 0.1),
     )
@@ -355,6 +465,9 @@ def readiness_at(arrays: ReadinessArrays, row: int, day: int) -> Readiness:
         lo, hi = float(p["lo"][row, day]), float(p["hi"][row, day])
         usual = (round(lo, 3), round(hi, 3)) if np.isfinite(lo) and np.isfinite(hi) else None
         val = float(p["value"][row, day])
+        detail: dict[str, float | str] = {
+            k.removeprefix("points_"): round(float(a[row, day]), 2) for k, a in p.items() if k.startswith("points_")
+        }
         factors.append(
             Factor(
                 key=key,
@@ -362,6 +475,7 @@ def readiness_at(arrays: ReadinessArrays, row: int, day: int) -> Readiness:
                 unit=_UNITS[key],
                 contribution=round(float(p["contribution"][row, day]), 2),
                 usual=usual,
+                detail=detail,
             )
         )
     score = round(float(arrays.score[row, day]), 1)

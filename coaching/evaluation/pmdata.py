@@ -39,10 +39,27 @@ import numpy as np
 import pandas as pd
 
 from coaching.inputs import RunnerProfile
-from coaching.risk import READINESS_LOOKBACK_D, InjuryRiskModel, engine_arrays, risk_band
+from coaching.readiness import (
+    DEFAULT_WEIGHTS,
+    SLEEP_NEED_H,
+    WEIGHTS_PATH,
+    WELLNESS_ITEMS,
+    ReadinessWeights,
+    checkin_grid,
+    form_ratio,
+    item_deviations,
+    readiness_arrays,
+    window_stats,
+)
+from coaching.risk import READINESS_LOOKBACK_D, EngineArrays, InjuryRiskModel, engine_arrays, risk_band
 
 TZ = "Europe/Oslo"
 _SEVERITY = {"minor": 3.0, "major": 7.0}
+#: Signals whose weights are fitted on PMData; the others keep their literature defaults.
+FITTED: tuple[str, ...] = (*WELLNESS_ITEMS, "sleep_quality", "form", "sleep_short", "rhr")
+#: The fitted questionnaire weights are scaled so that they sum to the literature defaults' sum.
+_POINTS_SUM = sum(getattr(ReadinessWeights(), k) for k in WELLNESS_ITEMS)
+_MIN_FIT_DAYS = 20
 
 
 def _local_day(values: pd.Series) -> pd.Series:
@@ -218,18 +235,203 @@ def _summary(values: list[float]) -> dict[str, float | int]:
     }
 
 
-def evaluate(path: Path) -> dict[str, Any]:
-    """Run the protocol in the module docstring over every ``p*`` folder under ``path``."""
+def _load_all(
+    path: Path,
+) -> tuple[list[Path], pd.DataFrame, pd.DataFrame, dict[int, pd.DataFrame], dict[int, list[pd.Timestamp]]]:
     folders = sorted(p for p in Path(path).iterdir() if p.is_dir() and p.name.startswith("p"))
-    all_s, all_c, targets, onsets = [], [], {}, {}
+    all_s, all_c = [], []
+    targets: dict[int, pd.DataFrame] = {}
+    onsets: dict[int, list[pd.Timestamp]] = {}
     for i, folder in enumerate(folders, start=1):
         s, c, t = load_athlete(folder, i)
         all_s.append(s)
         all_c.append(c)
         targets[i] = t
         onsets[i] = injury_onsets(folder)
-    sessions = pd.concat(all_s, ignore_index=True)
-    checkins = pd.concat(all_c, ignore_index=True)
+    return folders, pd.concat(all_s, ignore_index=True), pd.concat(all_c, ignore_index=True), targets, onsets
+
+
+class _FullRun:
+    """The engine run once over the whole period; every day's values use data of days <= that day only."""
+
+    def __init__(self, sessions: pd.DataFrame, checkins: pd.DataFrame, ids: list[int]) -> None:
+        last = max(checkins["date"].max(), sessions["date"].max())
+        self.arrays: EngineArrays = engine_arrays(
+            sessions, checkins, {i: RunnerProfile() for i in ids}, last, runner_ids=ids, window=None
+        )
+        self.dates = self.arrays.daily.dates
+        self.rows = {int(r): k for k, r in enumerate(self.arrays.daily.runner_ids.tolist())}
+        self.grid = checkin_grid(
+            self.arrays.checkins,
+            self.arrays.daily.runner_ids,
+            self.dates,
+            max_cols=("illness", "pain_score", "injury", "pain_feature"),
+        )
+
+    def score(self, weights: ReadinessWeights) -> np.ndarray[Any, np.dtype[np.float64]]:
+        return readiness_arrays(self.arrays.daily, self.arrays.loaded, self.grid, weights).score
+
+    def features(self) -> dict[str, np.ndarray[Any, np.dtype[np.float64]]]:
+        """Per signal in :data:`FITTED`, in its own unit, larger = worse (the weights multiply these)."""
+        out = {k: bad - usual for k, (bad, usual) in item_deviations(self.grid).items()}
+        ratio, enough = form_ratio(self.arrays.daily)
+        out["form"] = np.where(enough, -np.clip(ratio, -1.0, 0.25), np.nan)
+        out["sleep_short"] = np.clip(SLEEP_NEED_H - self.grid["sleep_h"], 0.0, 4.0)
+        rhr = self.grid["rhr_bpm"]
+        nb, rb, rsd = window_stats(rhr, 1, 60)
+        with np.errstate(invalid="ignore"):
+            out["rhr"] = np.where(nb >= 7, np.clip((rhr - rb) / np.fmax(rsd, 1.0), -1.0, 4.0), np.nan)
+        return out
+
+
+def _targets_on(t: pd.DataFrame, dates: pd.DatetimeIndex) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Next-day readiness and fatigue on ``dates`` and whether the day itself has a report."""
+    nxt = t.reindex(dates + pd.Timedelta(days=1))
+    nxt.index = dates
+    return nxt["readiness"], nxt["fatigue"], pd.Series(dates.isin(t.index), index=dates)
+
+
+PRIOR_ATHLETES = 4
+
+
+def _fit(run: _FullRun, targets: dict[int, pd.DataFrame], train: list[int]) -> tuple[ReadinessWeights, dict[str, Any]]:
+    """Median over training athletes of per-athlete least-squares slopes, clipped at 0, in points.
+
+    Per athlete: days with a report and both next-day targets; y = (z(next readiness) - z(next
+    fatigue)) / 2 within the athlete; X = the :meth:`_FullRun.features` (a missing value -> the
+    athlete's mean), both demeaned within the athlete (only within-athlete variation is fitted,
+    which is what the evaluation measures). The median of the athletes' slopes is robust to the
+    few athletes whose answers behave differently. Slopes are in target-SD per step; they are
+    scaled so that the four questionnaire weights sum to the literature defaults' sum, then shrunk
+    toward the literature defaults with weight n / (n + PRIOR_ATHLETES).
+    """
+    feats = run.features()
+    slopes = []
+    for rid in train:
+        row = run.rows[rid]
+        nr, nf, has = _targets_on(targets[rid], run.dates)
+        ok = (has & nr.notna() & nf.notna()).to_numpy()
+        if ok.sum() < _MIN_FIT_DAYS or nr[ok].std() == 0 or nf[ok].std() == 0:
+            continue
+        y = ((nr[ok] - nr[ok].mean()) / nr[ok].std() - (nf[ok] - nf[ok].mean()) / nf[ok].std()).to_numpy() / 2.0
+        X = pd.DataFrame({k: feats[k][row][ok] for k in FITTED})
+        X = X.fillna(X.mean()).fillna(0.0)
+        X = X - X.mean()
+        coef = np.linalg.lstsq(X.to_numpy(), -(y - y.mean()), rcond=None)[0]
+        slopes.append(coef)
+    if not slopes:
+        return ReadinessWeights(), {"n_athletes": 0}
+    med = np.clip(np.median(np.array(slopes), axis=0), 0.0, None)
+    coef = dict(zip(FITTED, med.tolist(), strict=True))
+    denom = sum(coef[k] for k in WELLNESS_ITEMS)
+    scale = _POINTS_SUM / denom if denom > 0 else 0.0
+    prior = ReadinessWeights()
+    n = len(slopes)
+    # Partial pooling toward the literature weights, the prior worth PRIOR_ATHLETES athletes: 16
+    # athletes' self-reports are too few to switch off a signal the literature supports (sleep, stress).
+    raw = {k: round((n * v * scale + PRIOR_ATHLETES * getattr(prior, k)) / (n + PRIOR_ATHLETES), 2)
+           for k, v in coef.items()}
+    info = {
+        "prior_athletes": PRIOR_ATHLETES,
+        "n_athletes": len(slopes),
+        "median_slope_target_sd_per_step": {k: round(v, 4) for k, v in coef.items()},
+        "slope_iqr": {
+            k: [round(float(np.percentile(np.array(slopes)[:, j], q)), 4) for q in (25, 75)]
+            for j, k in enumerate(FITTED)
+        },
+        "points_per_target_sd": round(scale, 3),
+    }
+    if scale == 0.0:
+        return ReadinessWeights(), info
+    return ReadinessWeights.from_mapping(raw, source="fitted on PMData"), info
+
+
+def fit_weights(path: Path, out: Path | None = WEIGHTS_PATH) -> dict[str, Any]:
+    """Fit the questionnaire and form weights on all PMData athletes; write them to ``out`` (the recipe).
+
+    ``python -m coaching.evaluation.pmdata --fit /work/shared/data/wellness-pmdata`` rebuilds
+    ``coaching/data/readiness_weights.json``. Held-out figures: :func:`evaluate` (leave one athlete out).
+    """
+    folders, sessions, checkins, targets, _ = _load_all(path)
+    ids = list(range(1, len(folders) + 1))
+    run = _FullRun(sessions, checkins, ids)
+    w, info = _fit(run, targets, ids)
+    doc = {
+        "source": "fitted on PMData (Thambawita et al. 2020), 16 athletes",
+        "recipe": "python -m coaching.evaluation.pmdata --fit /work/shared/data/wellness-pmdata",
+        "method": (
+            "per athlete: least squares of (z next-day readiness - z next-day fatigue)/2 on how much worse "
+            "than usual each item is today (within-athlete demeaned); population weight = median over "
+            "athletes, clipped at 0; scaled so fatigue+soreness+stress+mood points sum to the defaults' sum; "
+            "shrunk toward the literature defaults with weight n/(n+4). Signals PMData lacks "
+            "(hrv, rpe gap; illness, pain rules) keep the literature defaults."
+        ),
+        "weights": {k: getattr(w, k) for k in FITTED},
+        "fit": info,
+    }
+    if out is not None:
+        out.write_text(json.dumps(doc, indent=2) + "\n")
+    return doc
+
+
+def _held_out(
+    run: _FullRun, targets: dict[int, pd.DataFrame], ids: list[int], fatigue_in: pd.DataFrame
+) -> dict[str, Any]:
+    """Leave one athlete out: weights fitted on the other athletes, scored on the held-out one."""
+    res: dict[str, dict[str, list[float]]] = {
+        k: {"r": [], "f": []} for k in ("fitted_loao", "literature_defaults", "raw_fatigue_item")
+    }
+    weights_seen = []
+    default_score = run.score(ReadinessWeights())
+    for rid in ids:
+        w, _ = _fit(run, targets, [i for i in ids if i != rid])
+        weights_seen.append([getattr(w, k) for k in FITTED])
+        row = run.rows[rid]
+        nr, nf, has = _targets_on(targets[rid], run.dates)
+        fat = fatigue_in.loc[fatigue_in["runner_id"] == rid].groupby("date")["fatigue"].mean()
+        scores = {
+            "fitted_loao": pd.Series(run.score(w)[row], index=run.dates),
+            "literature_defaults": pd.Series(default_score[row], index=run.dates),
+            "raw_fatigue_item": -fat.reindex(run.dates),
+        }
+        for k, sc in scores.items():
+            sc = sc.where(has)
+            res[k]["r"].append(_spearman(sc, nr))
+            res[k]["f"].append(_spearman(sc, nf))
+    wa = np.array(weights_seen)
+    out: dict[str, Any] = {
+        k: {"next_day_readiness": _summary(v["r"]), "next_day_fatigue": _summary(v["f"])} for k, v in res.items()
+    }
+    out["fold_weights_range"] = {
+        k: [round(float(wa[:, j].min()), 2), round(float(wa[:, j].max()), 2)] for j, k in enumerate(FITTED)
+    }
+    return out
+
+
+def _components(run: _FullRun, targets: dict[int, pd.DataFrame], ids: list[int]) -> dict[str, Any]:
+    """Median per-athlete Spearman of each signal's contribution (shipped weights) with the targets."""
+    parts = readiness_arrays(run.arrays.daily, run.arrays.loaded, run.grid).parts
+    out: dict[str, Any] = {}
+    for key, p in parts.items():
+        rr, ff = [], []
+        for rid in ids:
+            row = run.rows[rid]
+            nr, nf, has = _targets_on(targets[rid], run.dates)
+            c = pd.Series(np.where(p["present"][row] > 0.5, p["contribution"][row], np.nan), index=run.dates)
+            c = c.where(has)
+            rr.append(_spearman(c, nr))
+            ff.append(_spearman(c, nf))
+        out[key] = {
+            "readiness": _summary(rr).get("median"),
+            "fatigue": _summary(ff).get("median"),
+            "n_athletes": _summary(rr).get("n_athletes"),
+        }
+    return out
+
+
+def evaluate(path: Path) -> dict[str, Any]:
+    """Run the protocol in the module docstring over every ``p*`` folder under ``path``."""
+    folders, sessions, checkins, targets, onsets = _load_all(path)
     first = min(checkins["date"].min(), sessions["date"].min())
     last = max(checkins["date"].max(), sessions["date"].max())
     ids = list(range(1, len(folders) + 1))
@@ -287,6 +489,17 @@ def evaluate(path: Path) -> dict[str, Any]:
             "n_days": n,
         }
 
+    # One full run (same values as the day-by-day runs above: checked), held-out fits, components.
+    run = _FullRun(sessions, checkins, ids)
+    full = run.score(DEFAULT_WEIGHTS)
+    diff = 0.0
+    for rid in ids:
+        day_by_day = pred.loc[pred["runner_id"] == rid, ["date", "score"]].set_index("date")["score"]
+        fs = pd.Series(full[run.rows[rid]], index=run.dates).reindex(day_by_day.index)
+        diff = max(diff, float(np.nanmax(np.abs(fs.to_numpy() - day_by_day.to_numpy()))))
+    held_out = _held_out(run, targets, ids, checkins)
+    components = _components(run, targets, ids)
+
     # Injury onsets vs high-risk weeks.
     pred = pred.sort_values(["runner_id", "date"])
     high = (pred["band"] == "high").astype(float)
@@ -319,6 +532,16 @@ def evaluate(path: Path) -> dict[str, Any]:
             **_summary(rho_persist),
             "note": "today's own readiness rating vs tomorrow's (not an engine input)",
         },
+        "weights": {"source": DEFAULT_WEIGHTS.source, **{k: getattr(DEFAULT_WEIGHTS, k) for k in FITTED}},
+        "held_out_leave_one_athlete_out": {
+            **held_out,
+            "note": (
+                "the figures above use the shipped weights, fitted on all 16 athletes (in-sample); here each "
+                "athlete is scored with weights fitted on the other 15. raw_fatigue_item = today's fatigue alone."
+            ),
+        },
+        "components_median_spearman_vs_next_day": components,
+        "max_abs_diff_full_run_vs_day_by_day": round(diff, 6),
         "n_days_total": int(sum(n_days)),
         "n_days_per_athlete_median": float(np.median(n_days)),
         "mean_confidence": round(float(pred["confidence"].mean()), 3),
@@ -343,10 +566,12 @@ def evaluate(path: Path) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m coaching.evaluation.pmdata PATH``: print the evaluation as JSON."""
+    """``python -m coaching.evaluation.pmdata [--fit] PATH``: print the evaluation (or refit the weights)."""
     args = sys.argv[1:] if argv is None else argv
+    fit = "--fit" in args
+    args = [a for a in args if a != "--fit"]
     path = Path(args[0]) if args else Path("/work/shared/data/wellness-pmdata")
-    print(json.dumps(evaluate(path), indent=2))
+    print(json.dumps(fit_weights(path) if fit else evaluate(path), indent=2))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -10,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coaching import readiness as readiness_mod
 from coaching.inputs import RunnerProfile
-from coaching.readiness import BASE_SCORE, band_of
+from coaching.readiness import BASE_SCORE, WEIGHTS_PATH, ReadinessWeights, band_of, load_weights
 from coaching.risk import assess, engine_arrays
 
 TODAY = pd.Timestamp("2024-04-30")
@@ -60,8 +62,9 @@ def test_bands() -> None:
     ]
 
 
-def test_sleep_points() -> None:
-    """Sleep: -4 points per hour short of 8 h."""
+def test_sleep_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sleep with the literature defaults: -4 points per hour short of 8 h."""
+    monkeypatch.setattr(readiness_mod, "DEFAULT_WEIGHTS", ReadinessWeights())
     s, c = history(sleep_h=8.0)
     a = assess(s, c, None, TODAY)
     s2, c2 = history(sleep_h=6.0)
@@ -145,6 +148,54 @@ def test_series_equals_truncated_runs() -> None:
         day = TODAY - pd.Timedelta(days=back)
         part = engine_arrays(s[s["date"] <= day], c[c["date"] <= day], None, day)
         assert full.readiness.score[0, -1 - back] == pytest.approx(part.readiness.score[0, -1])
+
+
+def test_weights_file_and_defaults(tmp_path: pytest.TempPathFactory) -> None:
+    """The shipped weights load and are >= 0; a missing or broken file gives the literature defaults."""
+    shipped = load_weights(WEIGHTS_PATH)
+    assert shipped.source.startswith("fitted")
+    for name in ("fatigue", "soreness", "stress", "mood", "sleep_quality", "form", "rhr", "sleep_short"):
+        assert getattr(shipped, name) >= 0.0
+    assert load_weights(Path(str(tmp_path)) / "absent.json") == ReadinessWeights()
+    bad = Path(str(tmp_path)) / "bad.json"
+    bad.write_text("not json")
+    assert load_weights(bad) == ReadinessWeights()
+    with pytest.raises(ValueError):
+        ReadinessWeights.from_mapping({"fatigue": -1.0}, "test")
+
+
+def test_wellness_against_own_usual(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same tired morning costs less for a runner who usually reports it than for a usually fresh one."""
+    monkeypatch.setattr(readiness_mod, "DEFAULT_WEIGHTS", ReadinessWeights())
+    s, fresh = history(fatigue=4.0)
+    habitual = fresh.copy()
+    habitual["fatigue"] = 4.0
+    a = {f.key: f for f in assess(s, fresh, None, TODAY).readiness.factors}["wellness"]
+    b = {f.key: f for f in assess(s, habitual, None, TODAY).readiness.factors}["wellness"]
+    # usually fresh (fatigue 2 = badness 1 on 90 days): usual (90 x 1 + 28 x 2) / 118 = 1.24
+    assert a.detail["fatigue"] == pytest.approx(-4.0 * (3.0 - (90 * 1.0 + 28 * 2.0) / 118), abs=0.01)
+    # habitual usual: (90 x 3 + 28 x 2) / 118 = 2.76 -> about -1
+    assert b.detail["fatigue"] == pytest.approx(-4.0 * (3.0 - (90 * 3.0 + 28 * 2.0) / 118), abs=0.01)
+    assert a.detail["fatigue"] < b.detail["fatigue"] < 0.0
+    assert a.contribution < b.contribution
+
+
+def test_new_runner_compared_with_scale_normal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without history the usual is the scale's 'normal' (3 of 5): fatigue 3 costs nothing, 5 costs 2 steps."""
+    monkeypatch.setattr(readiness_mod, "DEFAULT_WEIGHTS", ReadinessWeights())
+    c = pd.DataFrame(
+        {"runner_id": [1], "date": [TODAY], "fatigue": [5.0], "soreness": [3.0], "stress": [3.0], "mood": [3.0]}
+    )
+    empty = pd.DataFrame(
+        {
+            "runner_id": pd.Series([], dtype=int),
+            "date": pd.Series([], dtype="datetime64[ns]"),
+            "duration_s": pd.Series([], dtype=float),
+        }
+    )
+    w = {f.key: f for f in assess(empty, c, None, TODAY).readiness.factors}["wellness"]
+    assert w.detail == {"fatigue": -8.0, "soreness": 0.0, "stress": 0.0, "mood": 0.0}
+    assert w.contribution == pytest.approx(-8.0)
 
 
 # ---------------------------------------------------------------- properties
