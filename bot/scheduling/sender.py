@@ -187,6 +187,7 @@ class Sender:
         self.send = send
         self.monotonic = monotonic
         self.stopping = False
+        self._precomposed: dict[int, list[Reply] | None] = {}
 
     # ------------------------------------------------------------------ db helpers (run in a thread)
 
@@ -232,11 +233,24 @@ class Sender:
             if not rows:
                 break
             report.claimed += len(rows)
+            self._precomposed = await self._precompose(rows)
             results = await asyncio.gather(*(one(r) for r in rows), return_exceptions=True)
             errors = [r for r in results if isinstance(r, BaseException)]
             if errors:
                 raise errors[0]  # e.g. the database went away: the claims expire and are retried
         return report
+
+    async def _precompose(self, rows: list[outbox.Outbox]) -> dict[int, list[Reply] | None]:
+        """Let a composer with a ``compose_many`` batch hook prepare a claimed batch in one pass
+        (one engine run for many runners); on any error the rows are composed one by one."""
+        many = getattr(self.composer, "compose_many", None)
+        if many is None:
+            return {}
+        try:
+            return dict(await self._db(lambda s: many(s, rows)))
+        except Exception:
+            log.exception("batch composition failed; composing row by row")
+            return {}
 
     async def process(self, row: outbox.Outbox, report: SendReport | None = None) -> str:
         """Compose and send one claimed row; returns the outcome (sent/skipped/failed/retried/
@@ -333,7 +347,8 @@ class Sender:
         gate = self.gates.get(row.kind)
         if gate is not None and not gate(session, row):
             return None
-        replies = self.composer(session, row)
+        done = self._precomposed
+        replies = done[row.id] if row.id in done else self.composer(session, row)
         if not replies:
             return None
         return int(chat_id), list(replies)

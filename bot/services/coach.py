@@ -6,6 +6,7 @@ come back with their factors, ready for templates. No sentences here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -13,32 +14,39 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session
 
-from bot.services.feedback import learn, log_today
-from bot.services.profile import WEEKDAYS, day_constraints
+from bot.services.feedback import LEARNING_DAYS, fill_outcomes, fit_model, log_today
+from bot.services.profile import WEEKDAYS
 from coaching.inputs import RUN_SPORTS, RunnerProfile
 from coaching.plan.feedback import FeedbackModel
 from coaching.plan.goals import Availability, Constraints, Goal
 from coaching.plan.policy import Recommendation, factor_json
 from coaching.plan.state import RunnerState, SessionSummary
 from coaching.plan.today import Plan, build_plan, recommend_today
-from coaching.risk import Assessment, assess
-from models.queries import activities, checkins, save_recommendation
-from models.tables import Activity, CheckIn, Runner
+from coaching.prediction.vdot import estimate_vdot
+from coaching.risk import Assessment, assess, assess_batch
+from models.queries import bulk_history, save_recommendation
+from models.tables import Recommendation as StoredRecommendation
+from models.tables import Runner
 
 HISTORY_DAYS = 400
+VDOT_WINDOW_DAYS = 84
 ILLNESS_CODES = {"above_neck": "above_neck", "below_neck": "below_neck", "fever": "fever", "unwell": "below_neck"}
 
 
 @dataclass(frozen=True, slots=True)
 class History:
-    """A runner's recent stored history, as rows and as the engine's input frames."""
+    """A runner's recent stored history: what the engine and the feedback model read."""
 
     runner: Runner
-    activities: list[Activity]
-    checkins: list[CheckIn]
-    sessions_frame: pd.DataFrame
-    checkins_frame: pd.DataFrame
-    profile: RunnerProfile
+    activities: list[Any]  # rows with Activity's columns (read-only)
+    checkins: list[Any]  # rows with CheckIn's columns
+    recommendations: list[Any]  # rows with Recommendation's columns
+    constraints: list[Any]  # rows with DayConstraint's columns
+
+    @property
+    def profile(self) -> RunnerProfile:
+        """What the engine knows about the runner besides the logs."""
+        return profile_of(self.runner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +58,7 @@ class Advice:
     state: RunnerState
     recommendation: Recommendation
     feedback: FeedbackModel
+    history_size: int = 0  # sessions + check-ins the advice was based on (0: a runner with no data yet)
 
     def to_json(self) -> dict[str, Any]:
         """The JSON of ``runcoach today`` and the payload stored for "why?"."""
@@ -66,38 +75,61 @@ class Advice:
         return out
 
 
-def _sessions_frame(runner_id: int, rows: list[Activity]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "runner_id": [runner_id] * len(rows),
-        "date": pd.to_datetime([a.local_date for a in rows]),
-        "sport": [a.sport for a in rows],
-        "duration_s": [a.moving_time_s or a.elapsed_time_s for a in rows],
-        "distance_m": [a.distance_m for a in rows],
-        "rpe": [a.rpe for a in rows],
-        "avg_hr": [a.avg_hr for a in rows],
-        "elevation_gain_m": [a.elevation_gain_m for a in rows],
-    }, columns=["runner_id", "date", "sport", "duration_s", "distance_m", "rpe", "avg_hr", "elevation_gain_m"])
+def profile_of(runner: Runner) -> RunnerProfile:
+    """The engine's profile of a runner."""
+    return RunnerProfile(sex=runner.sex, hr_max=runner.hr_max, hr_rest=runner.hr_rest)
 
 
-def _checkins_frame(runner_id: int, rows: list[CheckIn]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "runner_id": [runner_id] * len(rows),
-        "date": pd.to_datetime([c.local_date for c in rows]),
-        **{key: [getattr(c, key) for c in rows] for key in (
-            "hrv_ms", "rhr_bpm", "sleep_h", "sleep_quality", "fatigue", "soreness", "stress", "mood", "pain_score")},
-        "illness": [None if c.illness is None else float(c.illness != "none") for c in rows],
-        "pain_area": [c.pain_area for c in rows],
-    })
+SESSION_COLUMNS = ["runner_id", "date", "sport", "duration_s", "distance_m", "rpe", "avg_hr", "elevation_gain_m"]
+CHECKIN_VALUES = ("hrv_ms", "rhr_bpm", "sleep_h", "sleep_quality", "fatigue", "soreness", "stress", "mood",
+                  "pain_score")
+
+
+def _records(rows: Sequence[Any], fields: Sequence[str]) -> pd.DataFrame:
+    """Rows (Core rows or ORM objects) as a frame of ``fields``, built column by column in C where possible."""
+    if rows and hasattr(rows[0], "_fields"):
+        frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(rows[0]._fields))
+        return frame[list(fields)]
+    return pd.DataFrame({f: [getattr(r, f) for r in rows] for f in fields}, columns=list(fields))
+
+
+def sessions_frame(rows: Sequence[Any]) -> pd.DataFrame:
+    """Activity rows (of one or many runners) as the engine's sessions frame."""
+    raw = _records(rows, ("runner_id", "local_date", "sport", "moving_time_s", "elapsed_time_s", "distance_m", "rpe",
+                          "avg_hr", "elevation_gain_m"))
+    out = pd.DataFrame({
+        "runner_id": raw["runner_id"], "date": pd.to_datetime(raw["local_date"]), "sport": raw["sport"],
+        "duration_s": raw["moving_time_s"].fillna(raw["elapsed_time_s"]), "distance_m": raw["distance_m"],
+        "rpe": raw["rpe"], "avg_hr": raw["avg_hr"], "elevation_gain_m": raw["elevation_gain_m"],
+    }, columns=SESSION_COLUMNS)
+    return out
+
+
+def checkins_frame(rows: Sequence[Any]) -> pd.DataFrame:
+    """Check-in rows (of one or many runners) as the engine's check-ins frame."""
+    raw = _records(rows, ("runner_id", "local_date", *CHECKIN_VALUES, "illness", "pain_area"))
+    out = raw.rename(columns={"local_date": "date"})
+    out["date"] = pd.to_datetime(out["date"])
+    illness = out["illness"]
+    out["illness"] = (illness != "none").astype(float).where(illness.notna())
+    return out
 
 
 def load_history(session: Session, runner: Runner, today: date, days: int = HISTORY_DAYS) -> History:
     """The runner's activities and check-ins of the last ``days`` days up to ``today``."""
-    assert runner.id is not None
+    return load_histories(session, [runner], today, days)[0]
+
+
+def load_histories(session: Session, runners: list[Runner], today: date, days: int = HISTORY_DAYS) -> list[History]:
+    """Histories of many runners in a handful of queries (the batch path shares everything else)."""
+    ids = [r.id for r in runners if r.id is not None]
     since = today - timedelta(days=days)
-    acts = list(activities(session, runner.id, since=since, until=today))
-    chks = [c for c in checkins(session, runner.id, since=since) if c.local_date <= today]
-    profile = RunnerProfile(sex=runner.sex, hr_max=runner.hr_max, hr_rest=runner.hr_rest)
-    return History(runner, acts, chks, _sessions_frame(runner.id, acts), _checkins_frame(runner.id, chks), profile)
+    by_runner = bulk_history(session, ids, since, today, today - timedelta(days=LEARNING_DAYS))
+    out = []
+    for r in runners:
+        acts, chks, recs, limits = by_runner.get(r.id or 0, ([], [], [], []))
+        out.append(History(r, acts, chks, recs, limits))
+    return out
 
 
 def _summaries(history: History, today: date) -> tuple[SessionSummary, ...]:
@@ -112,9 +144,12 @@ def _summaries(history: History, today: date) -> tuple[SessionSummary, ...]:
 
 
 def _weekly_km(history: History, today: date) -> tuple[float, ...]:
+    """Running km of the four Monday-to-Sunday weeks before the current one, oldest first (the planner
+    keeps a week's plan stable from Monday to Sunday)."""
+    this_monday = today - timedelta(days=today.weekday())
     weeks = [0.0, 0.0, 0.0, 0.0]
     for a in history.activities:
-        back = (today - a.local_date).days
+        back = (this_monday - a.local_date).days  # 1..28 for the four previous weeks
         if a.sport in RUN_SPORTS and 1 <= back <= 28:
             weeks[3 - (back - 1) // 7] += (a.distance_m or 0.0) / 1000
     return tuple(round(w, 2) for w in weeks)
@@ -163,12 +198,10 @@ def availability_of(runner: Runner) -> Availability:
     return Availability(days=days or frozenset(range(7)), long_run_day=long_day)
 
 
-def runner_state(session: Session, history: History, assessment: Assessment, today: date,
-                 vdot: float | None = None) -> RunnerState:
+def runner_state(history: History, assessment: Assessment, today: date, vdot: float | None = None) -> RunnerState:
     """Everything the policy needs, from storage and the assessment."""
     runner = history.runner
-    assert runner.id is not None
-    limits = day_constraints(session, runner.id, today)
+    limits = [c for c in history.constraints if c.local_date >= today]
     cap = next((c.max_minutes for c in limits if c.local_date == today and c.max_minutes), None)
     away = frozenset(c.local_date for c in limits if c.unavailable)
     pain_area, pain_days, pain_sharp = _pain(history, today)
@@ -193,38 +226,65 @@ def _num(value: float | None) -> float | None:
     return None if value is None or value != value else float(value)  # NaN -> None
 
 
+def decide(history: History, assessment: Assessment, today: date) -> Advice:
+    """Today's choice from a history and its assessment: the one engine behind chat, CLI and mornings."""
+    vdot = current_vdot(history.activities, today)
+    model = fit_model(history.runner, history.activities, history.checkins, history.recommendations, vdot)
+    state = replace(runner_state(history, assessment, today, vdot=vdot), personal=model.params_)
+    return Advice(today, assessment, state, recommend_today(state), model,
+                  len(history.activities) + len(history.checkins))
+
+
 def advise(session: Session, runner: Runner, today: date) -> Advice:
     """Assess the runner and choose today's workout."""
     history = load_history(session, runner, today)
-    assessment = assess(history.sessions_frame, history.checkins_frame, history.profile, pd.Timestamp(today),
-                        runner_id=runner.id)
-    vdot = current_vdot(session, runner, today)
-    model = learn(session, runner, today, history.activities, history.checkins, vdot)
-    state = replace(runner_state(session, history, assessment, today, vdot=vdot), personal=model.params_)
-    return Advice(today, assessment, state, recommend_today(state), model)
+    assessment = assess(sessions_frame(history.activities), checkins_frame(history.checkins), history.profile,
+                        pd.Timestamp(today), runner_id=runner.id)
+    fill_outcomes(session, runner, today, history.activities, history.checkins, history.recommendations)
+    return decide(history, assessment, today)
 
 
-def current_vdot(session: Session, runner: Runner, today: date) -> float | None:
-    """VDOT (Daniels) of the runner's predicted 10 km, when their own efforts support one."""
-    from bot.services.prediction import efforts_frame, traits_of, weekly_km
-    from coaching.prediction.predict import predict_race
-    from coaching.prediction.vdot import vdot_from_race
+def advise_many(session: Session, runners: list[Runner], today: date) -> dict[int, Advice]:
+    """The same advice for many runners, assessed together on one (runners x days) grid."""
+    histories = load_histories(session, runners, today)
+    acts = [a for h in histories for a in h.activities]
+    chks = [c for h in histories for c in h.checkins]
+    profiles = {r.id: profile_of(r) for r in runners if r.id is not None}
+    ids = list(profiles)
+    assessments = assess_batch(sessions_frame(acts), checkins_frame(chks), profiles, pd.Timestamp(today),
+                               runner_ids=ids)
+    return {h.runner.id: decide(h, assessments[h.runner.id], today) for h in histories if h.runner.id is not None}
 
-    efforts = efforts_frame(session, runner, today)
-    if efforts.empty:
-        return None
-    p = predict_race(10_000.0, efforts, traits_of(runner, today, weekly_km(session, runner, today)), today)
-    return None if p.method == "population" else round(vdot_from_race(10_000.0, p.time_s), 1)
+
+def current_vdot(acts: Sequence[Any], today: date) -> float | None:
+    """VDOT (Daniels) of the runner's best run or best-effort segment of the last 12 weeks, for paces.
+
+    A best performance is a lower bound on fitness: without hard efforts the paces come out easier,
+    which is the safe side.
+    """
+    since = today - timedelta(days=VDOT_WINDOW_DAYS)
+    efforts: list[tuple[str, float, float]] = []
+    for a in acts:
+        if a.sport not in RUN_SPORTS or not (since <= a.local_date <= today):
+            continue
+        if a.distance_m and (a.moving_time_s or a.elapsed_time_s):
+            efforts.append((a.local_date.isoformat(), a.distance_m, float(a.moving_time_s or a.elapsed_time_s or 0)))
+        for dist, secs in (a.best_efforts or {}).items():
+            efforts.append((a.local_date.isoformat(), float(dist), float(secs)))
+    best = estimate_vdot(efforts)
+    return None if best is None else round(best.vdot, 1)
 
 
-def advise_and_store(session: Session, runner: Runner, today: date) -> Advice:
-    """Advice for today, stored so "why?" and the buttons refer to exactly what was sent."""
-    advice = advise(session, runner, today)
+def advise_and_store(session: Session, runner: Runner, today: date,
+                     advice: Advice | None = None) -> tuple[Advice, StoredRecommendation]:
+    """Advice for today (computed unless given), stored so "why?" and the buttons refer to exactly what
+    was sent; returns it with the stored row (which a coach's accepted assignment may own)."""
+    advice = advice or advise(session, runner, today)
     assert runner.id is not None
     row = save_recommendation(session, runner.id, today, advice.recommendation.workout.type, advice.to_json())
     if row.status == "planned":
         log_today(session, runner.id, today, advice.recommendation.workout, advice.feedback)
-    return advice
+    return advice, row
 
 
 def plan_for(session: Session, runner: Runner, today: date) -> tuple[Plan, Advice]:

@@ -23,7 +23,7 @@ def today_output(engine: Engine, runner_name: str, day: date | None, as_json: bo
                                          time_zone=get_settings().default_time_zone)
         local_today = datetime.now(runner_zone(runner)).date()
         the_day = day or local_today
-        advice = advise_and_store(session, runner, the_day)
+        advice, _ = advise_and_store(session, runner, the_day)
         if as_json:
             return json.dumps(advice.to_json(), indent=2)
         return plain(render("coach/today", html=True, p=advice.to_json(), runner=runner, day=the_day,

@@ -2,33 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from statistics import median
+from typing import Any
 
 from sqlmodel import Session
 
 from bot.services.logbook import RUNNING_SPORTS
 from coaching.plan.feedback import FeedbackModel, SessionFeedback, log_predictions, recovery_days_after_hard
 from coaching.plan.workouts import EXPECTED_RPE, HARD_DAY_TYPES, Workout
-from models.queries import predictions, recommendations, replace_predictions
-from models.tables import Activity, CheckIn, PredictionLog, Recommendation, Runner
+from models.queries import predictions, replace_predictions
+from models.tables import PredictionLog, Runner
 
 LEARNING_DAYS = 180
 FEEL_TOLERANCE = 0.5  # points on the 1-5 feel scale
 RECOVERY_WINDOW_DAYS = 7
 
 
-def _feel_by_day(checkins: list[CheckIn]) -> dict[date, float]:
+def _feel_by_day(checkins: Sequence[Any]) -> dict[date, float]:
     return {c.local_date: float(c.mood) for c in checkins if c.mood is not None}
 
 
-def _hard_days(acts: list[Activity], recs: dict[date, Recommendation]) -> list[date]:
+def _hard_days(acts: Sequence[Any], recs: dict[date, Any]) -> list[date]:
     days = {a.local_date for a in acts if (a.rpe or 0) >= 7}
     days |= {d for d, r in recs.items() if r.workout_type in HARD_DAY_TYPES and r.status in ("done", "assigned")}
     return sorted(days)
 
 
-def fit_model(runner: Runner, acts: list[Activity], checkins: list[CheckIn], recs: list[Recommendation],
+def fit_model(runner: Runner, acts: Sequence[Any], checkins: Sequence[Any], recs: Sequence[Any],
               vdot: float | None) -> FeedbackModel:
     """The runner's feedback model: RPE offset on recommended sessions, recovery after hard days, easy HR."""
     by_day = {r.local_date: r for r in recs}
@@ -50,14 +52,11 @@ def fit_model(runner: Runner, acts: list[Activity], checkins: list[CheckIn], rec
     return FeedbackModel().fit(sessions, recovery, vdot=vdot, hr_max=runner.hr_max, hr_rest=runner.hr_rest)
 
 
-def learn(session: Session, runner: Runner, today: date, acts: list[Activity], checkins: list[CheckIn],
-          vdot: float | None) -> FeedbackModel:
-    """Fit the model on the last months, and fill the outcomes of recovery predictions now known."""
+def fill_outcomes(session: Session, runner: Runner, today: date, acts: Sequence[Any], checkins: Sequence[Any],
+                  recs: Sequence[Any]) -> None:
+    """Fill the outcomes of recovery predictions that are known by now."""
     assert runner.id is not None
-    recs = list(recommendations(session, runner.id, today - timedelta(days=LEARNING_DAYS)))
-    model = fit_model(runner, acts, checkins, recs, vdot)
     _fill_recovery_outcomes(session, runner.id, today, acts, checkins, recs)
-    return model
 
 
 def log_today(session: Session, runner_id: int, today: date, workout: Workout, model: FeedbackModel) -> None:
@@ -76,8 +75,8 @@ def record_rpe(session: Session, runner_id: int, day: date, rpe: float) -> None:
             session.add(row)
 
 
-def _fill_recovery_outcomes(session: Session, runner_id: int, today: date, acts: list[Activity],
-                            checkins: list[CheckIn], recs: list[Recommendation]) -> None:
+def _fill_recovery_outcomes(session: Session, runner_id: int, today: date, acts: Sequence[Any],
+                            checkins: Sequence[Any], recs: Sequence[Any]) -> None:
     feel = _feel_by_day(checkins)
     if len(feel) < 5:
         return

@@ -11,23 +11,21 @@ from sqlmodel import Session
 
 from bot.dialog.keyboards import feel_keyboard, rpe_keyboard, workout_keyboard
 from bot.dialog.types import Reply
-from bot.services.coach import advise_and_store
+from bot.services.coach import Advice, advise_and_store, advise_many
 from bot.services.summaries import group_flags, weekly_summary
 from bot.transports.text import plain
 from models.db import session_scope
-from models.queries import activities, checkins, count_activities, recommendation_for
+from models.queries import activities, count_activities, count_checkins, recommendation_for
 from models.tables import CoachGroup, Runner
 from prompts import render
 
 
 def today_reply(session: Session, runner: Runner, day: date, *, morning: bool = False,
-                is_today: bool = True) -> Reply:
+                is_today: bool = True, advice: Advice | None = None) -> Reply:
     """Today's recommendation with its reasons and buttons (done / skipped / changed, how you feel)."""
-    advice = advise_and_store(session, runner, day)
+    advice, stored = advise_and_store(session, runner, day, advice)
     payload = advice.to_json()
-    assert runner.id is not None
-    stored = recommendation_for(session, runner.id, day)
-    if stored is not None and stored.status == "assigned" and stored.payload:
+    if stored.status == "assigned" and stored.payload:
         payload.update(workout=stored.payload["workout"], assigned_by=stored.payload.get("assigned_by"),
                        engine_choice=advice.recommendation.workout.type)
     text = render("coach/today", html=True, p=payload, runner=runner, day=day, morning=morning,
@@ -47,13 +45,14 @@ def morning_text(engine: Engine, runner_id: int, day: date) -> str:
 def has_history(session: Session, runner: Runner) -> bool:
     """Whether the runner has told the coach anything yet (sessions or check-ins)."""
     assert runner.id is not None
-    return count_activities(session, runner.id) > 0 or bool(checkins(session, runner.id))
+    return count_activities(session, runner.id) > 0 or count_checkins(session, runner.id) > 0
 
 
-def morning_replies(session: Session, runner: Runner, day: date) -> list[Reply]:
+def morning_replies(session: Session, runner: Runner, day: date, advice: Advice | None = None,
+                    known_history: bool | None = None) -> list[Reply]:
     """The morning message; a runner with no data yet also gets the one question that helps most."""
-    replies = [today_reply(session, runner, day, morning=True)]
-    if not has_history(session, runner):
+    replies = [today_reply(session, runner, day, morning=True, advice=advice)]
+    if not (has_history(session, runner) if known_history is None else known_history):
         replies.append(Reply(text=render("scheduled/first_question", html=True, runner=runner)))
     return replies
 
@@ -71,6 +70,29 @@ def evening_replies(session: Session, runner: Runner, day: date) -> list[Reply] 
         return [Reply(text=render("scheduled/evening_workout", html=True, runner=runner, rec=rec),
                       buttons=workout_keyboard(day) + feel_keyboard(day))]
     return None
+
+
+def morning_many(session: Session, runners: list[Runner], day: date) -> dict[int, list[Reply]]:
+    """Morning messages for many runners at once: one engine pass for all, then the same templates."""
+    advice = advise_many(session, runners, day)
+    return {r.id: morning_replies(session, r, day, a, known_history=bool(a.history_size)) for r in runners
+            if r.id is not None and (a := advice[r.id])}
+
+
+def compose_many(session: Session, rows: list[Any]) -> dict[int, list[Reply] | None]:
+    """The scheduler's batch hook: morning rows of one local day are composed together; the rest one by one."""
+    out: dict[int, list[Reply] | None] = {}
+    mornings: dict[date, list[Any]] = {}
+    for row in rows:
+        if row.target_kind == "runner" and row.kind == "morning":
+            mornings.setdefault(row.local_date, []).append(row)
+    for day, day_rows in mornings.items():
+        runners = [r for r in (session.get(Runner, row.target_id) for row in day_rows)
+                   if r is not None and r.active and not r.paused]
+        composed = morning_many(session, runners, day)
+        for row in day_rows:
+            out[row.id] = composed.get(row.target_id)
+    return out
 
 
 def compose(session: Session, row: Any) -> list[Reply] | None:
@@ -106,3 +128,6 @@ def digest_replies(session: Session, group: CoachGroup, day: date) -> list[Reply
     if flags is None:
         return None
     return [Reply(text=render("scheduled/digest", html=True, group=group, flags=flags, day=day))]
+
+
+compose.compose_many = compose_many  # type: ignore[attr-defined]  # the scheduler's batch hook

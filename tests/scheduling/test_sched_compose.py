@@ -102,3 +102,27 @@ async def test_group_digest_flags_only_consenting_members(engine: Engine) -> Non
     digest = [t for t in bot.texts(-4000) if "Club" in t]
     assert len(digest) == 1 and "Ana" in digest[0] and "pain (knee)" in digest[0]
     assert "Ben" not in digest[0]
+
+
+def test_batch_composition_says_exactly_what_one_by_one_says(engine: Engine) -> None:
+    """The scheduler's batch hook runs the engine once for many runners; the messages must not change."""
+    from bot.services.morning import morning_many, morning_replies
+    from models.tables import Runner
+
+    clock = FakeClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    dialog = Dialog(engine, clock=clock)
+    people = [Identity(external_id=f"tg:{600 + i}", name=f"R{i}", chat_id=600 + i) for i in range(4)]
+    for day in range(10):
+        clock.set(datetime(2026, 3, 2 + day, 8, 0, tzinfo=UTC))
+        for i, who in enumerate(people):
+            if (day + i) % 3:
+                dialog.handle(who, Incoming(text=f"ran {5 + i + day % 4} km in {30 + 6 * i + day} min, rpe {3 + i}"))
+            dialog.handle(who, Incoming(text=f"slept {6 + i % 2}h hrv {45 + 3 * i + day % 3}"))
+    day = datetime(2026, 3, 12).date()
+    with session_scope(engine) as s:
+        runners = [get_runner(s, p.external_id) for p in people]
+        batch = morning_many(s, [r for r in runners if r is not None], day)
+        single = {r.id: morning_replies(s, r, day) for r in runners if isinstance(r, Runner)}
+    assert batch.keys() == single.keys() and len(batch) == 4
+    for rid in batch:
+        assert [x.text for x in batch[rid]] == [x.text for x in single[rid]]

@@ -1,0 +1,145 @@
+"""Preparing 10,000 runners' morning messages (engine and templates, not sending).
+
+Builds a SQLite database of N runners with H days of realistic history (runs with RPE and HR,
+daily check-ins), then measures in one process run:
+
+* ``batch_engine_templates``: the scheduler's batch path with histories already in memory:
+  one engine pass for all runners (``coaching.risk.assess_batch``), then per runner the policy,
+  the feedback model and the Jinja2 template: the figure the target (>= 1,000/s) is about;
+* ``batch_full``: the same including loading the histories from the database and storing each
+  runner's recommendation (what ``compose_many`` does in production);
+* ``one_by_one``: the per-runner path the chat uses (``morning_replies``), on a sample, as the
+  baseline the batch path is compared with.
+
+Prints one JSON object. Usage: ``python bench/bench_morning.py [--runners 10000] [--days 120]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import insert  # noqa: E402
+from sqlmodel import select  # noqa: E402
+
+from bot.services import coach  # noqa: E402
+from bot.services.morning import morning_many, morning_replies  # noqa: E402
+from models.db import make_engine, session_scope, upgrade  # noqa: E402
+from models.tables import Activity, CheckIn, Runner  # noqa: E402
+from prompts import render  # noqa: E402
+
+TODAY = date(2026, 3, 12)
+
+
+def build(url: str, runners: int, days: int, seed: int = 7) -> None:
+    """Bulk-insert runners with history (Core inserts: minutes would go on the ORM otherwise)."""
+    rng = random.Random(seed)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(insert(Runner), [
+            {"external_id": f"bench:{i}", "name": f"Runner {i}", "time_zone": "Europe/London", "morning_time": "07:00",
+             "evening_time": "20:00", "paused": False, "active": True, "chat_id": 10_000 + i,
+             "experience": rng.choice(("novice", "intermediate", "advanced")), "sex": rng.choice(("f", "m")),
+             "hr_max": rng.randint(175, 200), "hr_rest": rng.randint(42, 62), "created_at": datetime.now(UTC),
+             "goal_kind": "race", "goal_distance_m": rng.choice((10000.0, 21097.5, 42195.0)),
+             "goal_date": TODAY + timedelta(days=rng.randint(20, 120))}
+            for i in range(runners)])
+        ids = [r[0] for r in conn.exec_driver_sql("select id from runner order by id")]
+        acts, chks = [], []
+        for rid in ids:
+            pace = rng.uniform(270, 420)
+            for back in range(days, 0, -1):
+                day = TODAY - timedelta(days=back)
+                if rng.random() < 0.55:
+                    km = rng.choice((5, 6, 8, 10, 12, 16)) * rng.uniform(0.9, 1.1)
+                    start = datetime.combine(day, dtime(7, 0), UTC)
+                    acts.append({"runner_id": rid, "start_time": start, "local_date": day, "sport": "running",
+                                 "origin": "chat", "distance_m": km * 1000, "moving_time_s": km * pace,
+                                 "elapsed_time_s": km * pace + 60, "rpe": rng.choice((3, 4, 5, 7)),
+                                 "avg_hr": rng.randint(130, 165), "fingerprint": f"b{rid}-{back}",
+                                 "created_at": start})
+                if rng.random() < 0.7:
+                    chks.append({"runner_id": rid, "local_date": day, "hrv_ms": rng.gauss(55, 8),
+                                 "rhr_bpm": rng.gauss(52, 3), "sleep_h": rng.uniform(5.5, 8.5),
+                                 "fatigue": rng.randint(1, 4), "soreness": rng.randint(1, 4),
+                                 "stress": rng.randint(1, 4), "mood": rng.randint(2, 5),
+                                 "updated_at": datetime.now(UTC)})
+        for i in range(0, len(acts), 20_000):
+            conn.execute(insert(Activity), acts[i:i + 20_000])
+        for i in range(0, len(chks), 20_000):
+            conn.execute(insert(CheckIn), chks[i:i + 20_000])
+    engine.dispose()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runners", type=int, default=10_000)
+    ap.add_argument("--days", type=int, default=120)
+    ap.add_argument("--chunk", type=int, default=1_000)
+    ap.add_argument("--sample", type=int, default=100, help="runners for the one-by-one baseline")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-morning-"))
+    url = f"sqlite:///{tmp / 'bench.db'}"
+    upgrade(url)
+    t0 = time.perf_counter()
+    build(url, args.runners, args.days)
+    build_s = time.perf_counter() - t0
+    engine = make_engine(url)
+    coach.HISTORY_DAYS = args.days  # the generated history is all there is
+
+    with session_scope(engine) as s:
+        runners = list(s.exec(select(Runner).order_by(Runner.id)).all())
+    # engine + templates, histories in memory
+    with session_scope(engine) as s:
+        histories = coach.load_histories(s, runners, TODAY)
+    t0 = time.perf_counter()
+    for i in range(0, len(runners), args.chunk):
+        chunk_h = histories[i:i + args.chunk]
+        acts = [a for h in chunk_h for a in h.activities]
+        chks = [c for h in chunk_h for c in h.checkins]
+        profiles = {h.runner.id: coach.profile_of(h.runner) for h in chunk_h}
+        assessments = coach.assess_batch(coach.sessions_frame(acts), coach.checkins_frame(chks), profiles,
+                                         coach.pd.Timestamp(TODAY), runner_ids=list(profiles))
+        for h in chunk_h:
+            advice = coach.decide(h, assessments[h.runner.id], TODAY)
+            render("coach/today", html=True, p=advice.to_json(), runner=h.runner, day=TODAY, morning=True,
+                   is_today=True)
+    engine_s = time.perf_counter() - t0
+    # full batch path: load + engine + templates + store
+    t0 = time.perf_counter()
+    sent = 0
+    for i in range(0, len(runners), args.chunk):
+        with session_scope(engine) as s:
+            chunk = list(s.exec(select(Runner).where(Runner.id.in_([r.id for r in runners[i:i + args.chunk]]))))
+            sent += len(morning_many(s, chunk, TODAY))
+    full_s = time.perf_counter() - t0
+    # baseline: one by one
+    t0 = time.perf_counter()
+    with session_scope(engine) as s:
+        for r in s.exec(select(Runner).order_by(Runner.id).limit(args.sample)).all():
+            morning_replies(s, r, TODAY)
+    single_s = time.perf_counter() - t0
+    print(json.dumps({
+        "runners": args.runners, "history_days": args.days, "chunk": args.chunk, "build_db_s": round(build_s, 1),
+        "batch_engine_templates": {"seconds": round(engine_s, 2), "per_s": round(args.runners / engine_s)},
+        "batch_full": {"seconds": round(full_s, 2), "per_s": round(sent / full_s), "messages": sent},
+        "one_by_one": {"runners": args.sample, "per_s": round(args.sample / single_s, 1),
+                       "ms_each": round(single_s / args.sample * 1000, 1)},
+        "target_per_s": 1000,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
