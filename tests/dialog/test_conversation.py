@@ -137,3 +137,13 @@ def test_prediction_has_a_range_a_basis_a_goal_check_and_a_trend_chart(dialog: D
     assert "Half marathon" in text and "80% range" in text and "Based on your" in text
     assert "Your goal 1:45:00" in text and "% chance" in text
     assert reply.image is not None and reply.image[:4] == b"\x89PNG"
+
+
+def test_unknown_language_and_huge_messages_get_a_friendly_answer_and_store_nothing(dialog: Dialog,
+                                                                                    engine: Engine) -> None:
+    for text in ("¿Qué tal el tiempo hoy en Madrid?", "今日はいい天気ですね", "Привет, как дела?", "x" * 50_000,
+                 "ran 1e309 km", "10k in 99:99:99", "\u202e\u0000\u0007"):
+        replies = say(dialog, text)
+        assert replies and plain(replies[0].text).strip()
+        assert "went wrong" not in plain(replies[0].text)
+    assert activities(engine) == []

@@ -46,3 +46,29 @@ def test_piped_chat_answers_every_line_and_stores_the_run(tmp_path: Path, db_url
             "select a.distance_m, a.moving_time_s from activity a join runner r on r.id = a.runner_id "
             "where r.external_id = 'console:ana'")).all()
     assert [(round(d), round(t)) for d, t in rows] == [(5000, 1500)]
+
+
+def test_parse_reads_json_lines_from_stdin(tmp_path: Path) -> None:
+    import json
+
+    result = _run(["parse"], tmp_path, stdin="easy 8 miles this morning, felt flat\nhrv 52 rhr 49, slept 6h\n")
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert first["intent"] == "log_run" and round(first["entities"]["distance_m"]) == 12875
+    assert second["intent"] == "report_metrics"
+    assert (second["entities"]["hrv_ms"], second["entities"]["rhr_bpm"], second["entities"]["sleep_h"]) == (52, 49, 6)
+    assert set(first) == {"intent", "confidence", "entities"}
+
+
+def test_today_json_has_the_documented_shape(tmp_path: Path, db_url: str) -> None:
+    import json
+
+    _run(["chat", "--runner", "ana"], tmp_path, stdin="ran 8 km in 44 min, rpe 5\n", db_url=db_url)
+    result = _run(["today", "--runner", "ana", "--json"], tmp_path, db_url=db_url)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert {"type", "duration_min", "distance_km", "structure", "pace_s_per_km", "hr_bpm"} <= set(out["workout"])
+    assert {"score", "band", "factors"} <= set(out["readiness"]) and {"band", "factors"} <= set(out["risk"])
+    assert isinstance(out["reasons"], list) and isinstance(out["would_change"], list)
+    plan = json.loads(_run(["plan", "--runner", "ana", "--json"], tmp_path, db_url=db_url).stdout)
+    assert plan["weeks"] and {"phase", "target_km", "sessions"} <= set(plan["weeks"][0])
