@@ -8,10 +8,14 @@ weeks start from the real (lower) volume.
 Weekly volume (km) is planned toward a goal volume (``PEAK_KM``: by goal distance and experience,
 never below what the runner already handles, never above what their available minutes hold),
 approached within these gates rather than by a fixed weekly percentage:
-* progression: from the top week of the last four, +10 % a week; faster (up to +20 %
-  intermediate, +25 % advanced, linear in the gap below 80 % of the goal volume;
-  :func:`progression_rate`) only while readiness is fine, risk is not high and there is no pain or
-  illness (:func:`fast_progress_ok`); novices stay at 10 %. The 10 % rule alone showed no effect in
+* progression: from the top week of the last four, +10 % a week — also after a cutback or an
+  interrupted week (the missed km are not added; the step that was planned is taken); faster (up
+  to +20 % intermediate, +25 % advanced, linear in the gap below 80 % of the goal volume;
+  :func:`progression_rate`) only while the runner is coping (last week's runs not felt >= 1 RPE
+  point harder than expected), risk is not high and there is no pain or illness
+  (:func:`fast_progress_ok`); novices stay at 10 %. Today's readiness does not enter the week's
+  target — it shapes the day's session (:mod:`coaching.plan.policy`), so the target is the same
+  from Monday to Sunday. The 10 % rule alone showed no effect in
   a randomised trial (Buist et al. 2008) and week-to-week ratios showed no dose-response in 5,205
   runners (Frandsen et al. 2025), so the extra volume is allowed, but it goes to more and longer
   easy runs while every single run stays under the spike cap below;
@@ -23,12 +27,18 @@ approached within these gates rather than by a fixed weekly percentage:
   (Frandsen et al. 2025: hazard ratio 1.64 for runs 10-30 % longer, 1.52 for 30-100 %, 2.28 beyond);
 * pain: running volume halved and no quality while pain is reported; none while the
   no-running flag is set;
-* return after a break (a zero week in the last three, or no run in 10 days): easy running only, at
-  most half the pre-break volume.
+* return after a break, by its length in days without running (:func:`return_kind`): up to 5 days
+  — carry on; 6-13 days (a cold, a niggle) — one gentle week back at 75 % of the pre-break volume
+  with easy runs and the long run (no quality), then the previous level; 14+ days (multi-week, e.g.
+  an injury) — the conservative protocol: easy running only while a zero week is among the last
+  three, the first week at most half the pre-break volume, then at most +10 % a week from what was
+  run. Short breaks cost little fitness (short-term detraining, Mujika & Padilla 2000; Daniels'
+  Running Formula return rules — not yet in REFERENCES.md, verify before relying on them).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -36,9 +46,17 @@ from datetime import date, timedelta
 from coaching.plan.goals import Goal
 from coaching.plan.paces import TrainingPaces, paces_for
 from coaching.plan.state import RunnerState
-from coaching.plan.workouts import HARD_DAY_TYPES, easy_pace_mid
+from coaching.plan.workouts import EXPECTED_RPE, HARD_DAY_TYPES, easy_pace_mid
 
 SPIKE_LIMIT = 1.10
+# Breaks (days without running): shorter than SHORT_BREAK_DAYS is no break; from LONG_BREAK_DAYS on
+# (multi-week) the conservative return protocol; in between one gentle week back (see return_kind).
+SHORT_BREAK_DAYS = 6
+LONG_BREAK_DAYS = 14
+SHORT_RETURN_FRACTION = 0.75
+LONG_RETURN_FRACTION = 0.5
+# Last week's runs felt this many CR-10 points harder than expected: no faster growth.
+RPE_DRIFT_SLOW = 1.0
 ACWR_CAP = 1.3
 WEEKLY_GROWTH = 0.10
 # Faster growth toward the goal volume (see progression_rate): from FAST_BELOW of the goal volume
@@ -238,13 +256,17 @@ def _ctx(state: RunnerState) -> _Ctx:
 
 
 def fast_progress_ok(state: RunnerState) -> bool:
-    """Faster growth toward the goal volume only when readiness is fine and nothing hurts.
+    """Faster growth toward the goal volume only when the runner is coping and nothing hurts.
 
-    Readiness band not caution/rest (unknown counts as fine), risk band not high, no pain, no
-    no-running flag, no illness.
+    Decided from training history, not from today's readiness: a single low morning changes the
+    day's session (:mod:`coaching.plan.policy`), not the week's target. Coping = last calendar
+    week's runs felt, on average, less than ``RPE_DRIFT_SLOW`` CR-10 points harder than expected
+    (session RPE, Foster et al. 2001; subjective measures track load sensitively, Saw et al. 2016).
+    Also: risk band not high, no pain, no no-running flag, no illness.
     """
+    drift = last_week_rpe_drift(state)
     return (
-        state.readiness_band not in ("caution", "rest")
+        (drift is None or drift < RPE_DRIFT_SLOW)
         and state.risk_band != "high"
         and state.pain_area is None
         and state.illness is None
@@ -252,18 +274,123 @@ def fast_progress_ok(state: RunnerState) -> bool:
     )
 
 
+def rpe_drift(state: RunnerState, start: date, end: date, min_sessions: int = 2) -> tuple[float | None, int]:
+    """Mean (reported - expected - personal offset) CR-10 RPE of the runs in ``[start, end)``.
+
+    ``(None, n)`` with fewer than ``min_sessions`` rated runs. Races are left out.
+    """
+    personal = state.personal
+    offset = personal.rpe_offset if personal is not None and personal.rpe_n else 0.0
+    diffs = [
+        s.rpe
+        - EXPECTED_RPE.get(s.workout_type or ("easy" if s.intensity == "easy" else "tempo"), 3.0)
+        - offset
+        for s in state.recent_sessions
+        if s.rpe is not None and s.is_run and start <= s.date < end and s.workout_type != "race"
+    ]
+    if len(diffs) < min_sessions:
+        return None, len(diffs)
+    return sum(diffs) / len(diffs), len(diffs)
+
+
+def last_week_rpe_drift(state: RunnerState) -> float | None:
+    """RPE drift of the last calendar week (stable from Monday to Sunday, like the week's plan)."""
+    start = monday(state.today)
+    return rpe_drift(state, start - timedelta(days=7), start)[0]
+
+
 def days_since_last_run(state: RunnerState) -> int | None:
     runs = [s.date for s in state.recent_sessions if s.is_run and s.date < state.today]
     return (state.today - max(runs)).days if runs else None
 
 
+def latest_break_days(state: RunnerState) -> int | None:
+    """Days without running of the latest break (``SHORT_BREAK_DAYS``+ run-free days) in
+    ``recent_sessions`` when it is still going on or ended this calendar week (the return week);
+    else None.
+
+    A break that began before the sessions' window (14 days) counts the run-free days the window
+    shows (a lower bound; :func:`return_kind` adds the calendar weeks' evidence).
+    """
+    today = state.today
+    runs = sorted({s.date for s in state.recent_sessions if s.is_run and s.date < today})
+    if not runs:
+        return None
+    if (today - runs[-1]).days - 1 >= SHORT_BREAK_DAYS:  # still off
+        return (today - runs[-1]).days - 1
+    window_start = min(min(s.date for s in state.recent_sessions), today - timedelta(days=14))
+    this_week = monday(today)
+    edges = [window_start - timedelta(days=1), *runs]
+    best: int | None = None
+    for a, b in itertools.pairwise(edges):
+        off = (b - a).days - 1
+        if off >= SHORT_BREAK_DAYS and b >= this_week:
+            best = off
+    return best
+
+
+def _estimated_days_off(weekly: tuple[float, ...]) -> float:
+    """Run-free days of the latest zero-week break estimated from calendar-week km: the zero weeks
+    count 7 days each and the weeks next to them 7 x their shortfall below the pre-break level."""
+    w = list(weekly)
+    zeros = [i for i, x in enumerate(w) if x <= 0.0]
+    if not zeros:
+        return 0.0
+    last = zeros[-1]
+    first = last
+    while first > 0 and w[first - 1] <= 0.0:
+        first -= 1
+    before = [x for x in w[:first] if x > 0.0]
+    level = max(before) if before else 0.0
+    if level <= 0.0:
+        return 7.0 * len(w)  # nothing known before the break: treat it as long
+    days = 7.0 * (last - first + 1)
+    for i in (first - 1, last + 1):
+        if 0 <= i < len(w):
+            days += 7.0 * max(0.0, 1.0 - w[i] / level)
+    return days
+
+
+def return_kind(
+    weekly: tuple[float, ...], days_since_run: int | None, days_off: int | None = None
+) -> str | None:
+    """Which return rule applies this week: None, ``"short"`` or ``"long"``.
+
+    * ``"long"`` (a multi-week break, ``LONG_BREAK_DAYS``+ days without running, or no run in the
+      recent window): the conservative protocol while a zero week is among the last three —
+      easy running only, the first week at most half the pre-break volume, then at most +10 % a
+      week from what was run;
+    * ``"short"`` (``SHORT_BREAK_DAYS``-``LONG_BREAK_DAYS - 1`` days off, e.g. a cold or a niggle):
+      one gentle week back — ``SHORT_RETURN_FRACTION`` of the pre-break volume, easy running and
+      the long run (under the spike cap), no quality — then the previous level, without growth.
+      Short breaks cost little fitness, so they do not need the multi-week ramp (Mujika & Padilla
+      2000, Sports Med 30(2): short-term detraining; Daniels' Running Formula: up to 5 days off,
+      resume the full load; 6-28 days, half the return at 50 % and half at 75 % — neither is in
+      REFERENCES.md yet: verify before relying on the figures);
+    * None: up to ``SHORT_BREAK_DAYS - 1`` days off — carry on with the plan (the week after a dip
+      resumes the level already handled, see :func:`week_target_km`).
+
+    ``days_off`` is the latest break's run-free days seen in the sessions (:func:`latest_break_days`);
+    the calendar weeks bound it from below (:func:`_estimated_days_off`).
+    """
+    w = tuple(weekly[-4:])
+    if days_since_run is None or days_since_run - 1 >= LONG_BREAK_DAYS:
+        return "long"
+    zeros = [i for i, x in enumerate(w) if x <= 0.0]
+    if zeros and zeros[-1] >= len(w) - 3:
+        off = max(float(days_off or 0), _estimated_days_off(w))
+        if len(zeros) >= 2 or off >= LONG_BREAK_DAYS:
+            return "long"
+        # one zero week, a short break: only the week running resumes in is a return week
+        return "short" if zeros[-1] == len(w) - 1 or (days_off or 0) >= SHORT_BREAK_DAYS else None
+    if days_off is not None and days_off >= SHORT_BREAK_DAYS:
+        return "long" if days_off >= LONG_BREAK_DAYS else "short"
+    return None
+
+
 def in_return_mode(weekly: tuple[float, ...], days_since_run: int | None) -> bool:
-    """Back from a break: a zero week among the last three, or no run for 10+ days."""
-    if not weekly:
-        return days_since_run is None or days_since_run >= 10
-    if any(w <= 0.0 for w in weekly[-3:]):
-        return True
-    return days_since_run is None or days_since_run >= 10
+    """Back from a multi-week break (the conservative return protocol; see :func:`return_kind`)."""
+    return return_kind(weekly, days_since_run) == "long"
 
 
 def progression_rate(ref_km: float, goal_km: float, experience: str = "intermediate") -> float:
@@ -292,24 +419,81 @@ def week_target_km(
     return_mode: bool,
     capacity_km: float,
     fast_ok: bool = False,
+    short_return: bool = False,
 ) -> float:
     """Target running km for a week from the previous four weeks (oldest first) and the phase.
 
     Loading weeks approach the goal volume (``PEAK_KM`` for the distance and experience, never below
     what the runner already handles) within the gates: growth from the recent top week at
-    :func:`progression_rate` when ``fast_ok`` (readiness fine, no pain, no illness, no high risk),
-    else 10 %; at most ``ACWR_CAP`` (``ACWR_CAP_FAST`` when ``fast_ok``) x the four-week mean.
+    :func:`progression_rate` when ``fast_ok`` (coping, no pain, no illness, no high risk; see
+    :func:`fast_progress_ok`), else 10 %; at most ``ACWR_CAP`` (``ACWR_CAP_FAST`` when ``fast_ok``)
+    x the four-week mean. The target comes from training history only; today's readiness shapes
+    the day, not the week.
+
+    ``return_mode`` (multi-week break): the first week back at most ``LONG_RETURN_FRACTION`` of the
+    pre-break top week (or the experience floor, or ``ACWR_CAP`` x the four-week mean if larger),
+    then at most +10 % a week from the last week run — never less than the last return week.
+    ``short_return`` (the week running resumes after a short break): at most
+    ``SHORT_RETURN_FRACTION`` of the pre-break top week, no growth (see :func:`return_kind`).
     """
     top = max(weekly) if weekly else 0.0
-    # the goal's usual peak, but never below what the runner already handles
-    peak = min(max(PEAK_KM[cls][experience], top), capacity_km)
     chronic = sum(weekly) / len(weekly) if weekly else 0.0
     last = weekly[-1] if weekly else 0.0
     if return_mode:
         floor = START_KM[experience]
         if top <= 0.0:
             return min(floor, capacity_km)
-        return min(0.5 * top, max(floor, ACWR_CAP * chronic), capacity_km)
+        ramp = (1.0 + WEEKLY_GROWTH) * last
+        grow = max(floor, ACWR_CAP * chronic, ramp)
+        return min(grow, max(LONG_RETURN_FRACTION * top, ramp), capacity_km)
+    kept = _without_short_break(weekly)
+    target = _phase_target(
+        kept,
+        experience=experience,
+        cls=cls,
+        phase=phase,
+        dtr=dtr,
+        cutback=cutback,
+        capacity_km=capacity_km,
+        fast_ok=fast_ok and not short_return,
+        after_break=len(kept) < len(weekly),
+    )
+    if short_return:
+        target = min(target, SHORT_RETURN_FRACTION * top)
+    return max(0.0, target)
+
+
+def _without_short_break(weekly: tuple[float, ...]) -> tuple[float, ...]:
+    """The weeks without the zero week of a short break (< ``LONG_BREAK_DAYS`` days off).
+
+    A week off with a cold is not a loss of the adaptation the four-week band protects (short-term
+    detraining is small, Mujika & Padilla 2000), so it does not drag the four-week mean down for the
+    following weeks; multi-week breaks stay in (their own return protocol applies first).
+    """
+    zeros = [x for x in weekly if x <= 0.0]
+    if len(zeros) != 1 or len(weekly) < 2 or _estimated_days_off(weekly) >= LONG_BREAK_DAYS:
+        return weekly
+    return tuple(x for x in weekly if x > 0.0)
+
+
+def _phase_target(
+    weekly: tuple[float, ...],
+    *,
+    experience: str,
+    cls: str,
+    phase: str,
+    dtr: int | None,
+    cutback: bool,
+    capacity_km: float,
+    fast_ok: bool,
+    after_break: bool = False,
+) -> float:
+    """:func:`week_target_km` outside the return protocol (``after_break``: a short break's zero
+    week was taken out of ``weekly``)."""
+    top = max(weekly) if weekly else 0.0
+    # the goal's usual peak, but never below what the runner already handles
+    peak = min(max(PEAK_KM[cls][experience], top), capacity_km)
+    chronic = sum(weekly) / len(weekly) if weekly else 0.0
     if phase == "recovery":
         first = dtr is not None and dtr > -7
         return min((0.4 if first else 0.6) * top, capacity_km)
@@ -318,15 +502,14 @@ def week_target_km(
         k = min(len(fr) - 1, max(0, dtr // 7))
         return min(fr[k] * top, capacity_km)
     acwr_cap = ACWR_CAP_FAST if fast_ok else ACWR_CAP
-    if last >= 0.85 * top:
-        # loading: grow from the recent top week toward the goal volume
-        ref = top
-        rate = progression_rate(ref, peak, experience) if fast_ok else WEEKLY_GROWTH
-        target = ref * (1.0 + rate) if ref >= 10.0 else ref + (2.0 if fast_ok else 1.0)
-    else:
-        # after a cutback or an interrupted week: resume the level already handled, without growth
-        # and without adding the missed km (Frandsen 2025: week-to-week ratios showed no
-        # dose-response; single runs are capped separately)
+    # grow from the top week of the last four — also after a cutback or an interrupted week: a
+    # missed or short week does not set the progression back (the next week is the step that was
+    # planned) and the missed km are never added. Week-to-week ratios showed no dose-response
+    # (Frandsen 2025); the four-week band below and the single-run spike cap still apply.
+    # (after a short break's return week: back to the previous level first, growth the week after)
+    rate = progression_rate(top, peak, experience) if fast_ok else WEEKLY_GROWTH
+    target = top * (1.0 + rate) if top >= 10.0 else top + (2.0 if fast_ok else 1.0)
+    if after_break and weekly and weekly[-1] < 0.85 * top:
         target = top
     target = min(peak, target, acwr_cap * chronic if chronic > 0 else target)
     if phase == "peak":
@@ -404,7 +587,12 @@ def plan_week(
         if m >= 15.0:
             avail_min[day.weekday()] = m
     capacity_km = sum(avail_min.values()) * 60.0 / c.e_pace
-    ret = in_return_mode(weekly, days_since_run) if is_current else in_return_mode(weekly, 0)
+    kind = (
+        return_kind(weekly, days_since_run, latest_break_days(state))
+        if is_current
+        else return_kind(weekly, 0)
+    )
+    ret = kind == "long"
     target = week_target_km(
         weekly,
         experience=c.experience,
@@ -415,8 +603,9 @@ def plan_week(
         return_mode=ret,
         capacity_km=capacity_km,
         fast_ok=c.fast_ok,
+        short_return=kind == "short",
     )
-    mode = "return" if ret else "normal"
+    mode = "return" if kind else "normal"
     no_run = is_current and (
         cons.no_running_until_pain_resolves or (state.pain_area is not None and state.pain_sharp)
     )
@@ -484,12 +673,12 @@ def plan_week(
         hard_days.append(long_day)
     quality = (
         []
-        if (ret or mode in ("pain", "illness"))
+        if (kind or mode in ("pain", "illness"))
         else _quality_plan(phase, c.cls, exp, len(run_days), chronic)
     )
     if race_day is not None:
         # one short race-pace touch at least 3 days out; no other quality in race week
-        quality = ["race_pace"] if not ret else []
+        quality = ["race_pace"] if not kind else []
     max_q = 1 if len(run_days) <= 3 else 2
     for qt in quality[:max_q]:
         if qt == "strides":

@@ -11,11 +11,12 @@ pain reported / stop flag   no running; cross-training (pain-free only) or rest;
                             advice flag when pain is sharp or has lasted > 3 days
 no time today               rest (cross-training if >= 20 min)
 readiness band "rest"       rest, recovery or cross-training
-readiness band "caution"    no hard day (quality or long)
+readiness band "caution"    no hard day (quality or long): easy running instead (sizing below)
 risk band "high"            no hard day; volume x 0.75
 hard day < 48 h ago         no hard day (gap = max(2, personal recovery days) days)
 race in 1-2 days            no hard day; race in <= 7 days: no long run
-back from a break           no quality, no long run
+back from a long break      no quality, no long run (periodisation.return_kind: 14+ days off)
+back from a short break     no quality that week; no long run on the first run back (6-13 days)
 novice before peak          no intervals
 minutes < type minimum      type not offered (MIN_MINUTES)
 ==========================  =====================================================================
@@ -28,14 +29,29 @@ term                   value
 plan_intent            +3 for the planned type, +1.5 same family (quality / easy-running)
 base                   easy +0.6, recovery +0.3, strides +0.4, cross +0.1, rest 0
 readiness              r = clip((score - 65) / 15, -2, 1.5): hard x1.0 r, long x0.5 r,
-                       recovery -0.4 r, rest -0.5 r - 0.5; band "rest" gives rest +2
+                       rest -0.5 r - 0.5; band "rest": recovery -0.4 r and rest +2
 rpe_drift              d = mean(reported - expected - personal offset) over the last 7 days:
                        hard -1.0 d, long -0.5 d, recovery +0.3 d (d > 0 only)
+tired (rpe_drift or    band caution/rest AND the runner feels it — d >= 1.0, or the readiness
+wellness)              wellness factor <= -7 points (fatigue and soreness worse than usual):
+                       recovery +2
 form                   form/fitness < -0.25: hard -4 x (deficit), long -2 x (deficit)
 risk                   p > 0.15: hard -5 (p - 0.15), long -3 (p - 0.15)
 =====================  =================================================================
 
 Ties break by the order: rest, cross_training, recovery, easy, strides, long, ... (safer first).
+
+Caution band (below the readiness band). HRV-guided training prescribes *low-intensity* training
+when the 7-day HRV is below the individual band and hard training inside it (Kiviniemi 2007;
+Vesterinen 2016; Javaloyes 2019; REFERENCES.md "Readiness and recovery"): it swaps intensity, not
+volume. So a caution morning turns a quality session into an easy run of ``CAUTION_KEEP_DEFAULT``
+(90 %) of its planned minutes and a long run into an easy run of ``CAUTION_KEEP["long"]`` (80 %) —
+the long run is the week's largest single load — still under the single-run spike cap (Frandsen
+2025) and the minutes available; a planned easy run keeps 90 %. The short (<= 35 min) recovery
+jog is for the "rest" band, or when the runner also *feels* it (RPE drift, Foster 2001 session
+RPE; Hooper-style fatigue/soreness, Hooper & Mackinnon 1995 — subjective measures track load
+sensitively, Saw et al. 2016). Readiness shapes the day only; the week's target comes from
+training history (:mod:`coaching.plan.periodisation`).
 """
 
 from __future__ import annotations
@@ -48,16 +64,18 @@ from coaching.factors import Factor, top_factors
 from coaching.plan.paces import paces_for
 from coaching.plan.periodisation import (
     RETURN_FLOOR_LONG_KM,
+    SHORT_BREAK_DAYS,
     SPIKE_LIMIT,
     PlannedSession,
     PlanWeek,
     current_week,
     days_since_last_run,
-    in_return_mode,
+    latest_break_days,
+    return_kind,
+    rpe_drift,
 )
 from coaching.plan.state import PersonalParams, RunnerState
 from coaching.plan.workouts import (
-    EXPECTED_RPE,
     HARD_DAY_TYPES,
     MIN_MINUTES,
     QUALITY_TYPES,
@@ -72,6 +90,16 @@ EASY_FAMILY = frozenset({"easy", "recovery", "strides"})
 ORDER = {t: i for i, t in enumerate(WORKOUT_TYPES)}
 BASE = {"easy": 0.6, "recovery": 0.3, "strides": 0.4, "cross_training": 0.1}
 PRO_ADVICE_PAIN_DAYS = 3
+# Caution band: share of the planned minutes kept, as easy running (a long run is the week's largest
+# single load, so it gives up a little more). HRV-guided training swaps intensity, not volume.
+CAUTION_KEEP = {"long": 0.8}
+CAUTION_KEEP_DEFAULT = 0.9
+# Below the band AND feeling it: recovery jog. RPE drift in CR-10 points (7 days); wellness is the
+# readiness module's Hooper-style contribution (fatigue -4, soreness -3 per step worse than usual).
+TIRED_RPE_DRIFT = 1.0
+TIRED_WELLNESS = -7.0
+TIRED_RECOVERY = 2.0
+RECOVERY_MAX_MIN = 35.0
 
 
 def factor_json(f: Factor) -> dict[str, object]:
@@ -116,18 +144,17 @@ def _wc(key: str, then: str, when: str = "tomorrow", **params: object) -> dict[s
     return {"key": key, "params": params, "then": then, "when": when}
 
 
-def _rpe_drift(state: RunnerState, offset: float) -> tuple[float | None, int]:
-    since = state.today - timedelta(days=7)
-    diffs = [
-        s.rpe
-        - EXPECTED_RPE.get(s.workout_type or ("easy" if s.intensity == "easy" else "tempo"), 3.0)
-        - offset
-        for s in state.recent_sessions
-        if s.rpe is not None and s.is_run and since <= s.date < state.today and s.workout_type != "race"
-    ]
-    if len(diffs) < 2:
-        return None, len(diffs)
-    return sum(diffs) / len(diffs), len(diffs)
+def _rpe_drift(state: RunnerState) -> tuple[float | None, int]:
+    """RPE drift over the 7 days before today (see :func:`coaching.plan.periodisation.rpe_drift`)."""
+    return rpe_drift(state, state.today - timedelta(days=7), state.today)
+
+
+def _wellness_points(state: RunnerState) -> float | None:
+    """The readiness module's wellness contribution (Hooper-style items), if reported."""
+    for f in state.readiness_factors:
+        if f.key == "wellness":
+            return f.contribution
+    return None
 
 
 def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendation:
@@ -150,8 +177,19 @@ def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendatio
     last_hard = max(hard_dates) if hard_dates else None
     gap_days = max(2, min(4, math.ceil(personal.recovery_days - 0.25))) if personal.recovery_n else 2
     days_since_hard = (today - last_hard).days if last_hard else None
-    ret = in_return_mode(tuple(state.weekly_km_recent[-4:]), days_since_last_run(state))
-    drift, _n_drift = _rpe_drift(state, personal.rpe_offset if personal.rpe_n else 0.0)
+    dsr = days_since_last_run(state)
+    kind = return_kind(tuple(state.weekly_km_recent[-4:]), dsr, latest_break_days(state))
+    first_run_back = dsr is None or dsr - 1 >= SHORT_BREAK_DAYS
+    drift, _n_drift = _rpe_drift(state)
+    wellness = _wellness_points(state)
+    below_band = state.readiness_band in ("caution", "rest")
+    tired_key = (
+        "wellness"
+        if wellness is not None and wellness <= TIRED_WELLNESS
+        else "rpe_drift"
+        if drift is not None and drift >= TIRED_RPE_DRIFT
+        else None
+    )
     pain = state.pain_area is not None or cons.no_running_until_pain_resolves
     spike_cap_km = (state.longest_run_30d_m or 0.0) / 1000.0 * SPIKE_LIMIT
     if spike_cap_km <= 0.0:
@@ -245,15 +283,26 @@ def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendatio
             {"intervals", "hills", "tempo", "progression"},
             Factor("days_to_race", float(days_to_race), "days", GATE, detail={"rule": "taper"}),
         )
-    if ret:
+    if kind == "long" or (kind == "short" and first_run_back):
         block(
-            QUALITY_TYPES | {"long"} - {"race"},
+            (QUALITY_TYPES | {"long"}) - {"race"},
             Factor(
                 "return_from_break",
-                float(days_since_last_run(state) or 0),
+                float(dsr or 0),
                 "days",
                 GATE,
-                detail={"rule": "easy_only_after_break"},
+                detail={"rule": "easy_only_after_break", "break": kind},
+            ),
+        )
+    elif kind == "short":
+        block(
+            QUALITY_TYPES - {"race"},
+            Factor(
+                "return_from_break",
+                float(dsr or 0),
+                "days",
+                GATE,
+                detail={"rule": "no_quality_first_week_back", "break": kind},
             ),
         )
     if state.experience == "novice" and week.phase not in ("peak", "taper"):
@@ -286,6 +335,15 @@ def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendatio
         )
     if not allowed:
         allowed = {"rest"}
+    # any rule other than readiness that keeps a hard day off today (those size the day themselves)
+    other_hard_block = (
+        state.illness is not None
+        or pain
+        or state.risk_band == "high"
+        or (days_since_hard is not None and days_since_hard < gap_days)
+        or (days_to_race is not None and 0 < days_to_race <= 7)
+        or kind is not None
+    )
 
     # ---- scoring
     r = None if state.readiness_score is None else max(-2.0, min(1.5, (state.readiness_score - 65.0) / 15.0))
@@ -310,7 +368,7 @@ def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendatio
                 else 0.5 * r
                 if t == "long"
                 else -0.4 * r
-                if t == "recovery"
+                if t == "recovery" and state.readiness_band == "rest"
                 else (-0.5 * r - 0.5)
                 if t == "rest"
                 else 0.0
@@ -323,6 +381,8 @@ def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendatio
             v = -drift if hard else -0.5 * drift if t == "long" else 0.3 * drift if t == "recovery" else 0.0
             if v:
                 out["rpe_drift"] = v
+        if t == "recovery" and below_band and tired_key is not None:
+            out[tired_key] = out.get(tired_key, 0.0) + TIRED_RECOVERY
         if form_def > 0:
             v = -4.0 * form_def if hard else -2.0 * form_def if t == "long" else 0.0
             if v:
@@ -342,12 +402,19 @@ def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendatio
 
     # ---- sizing
     planned_min = planned.duration_min if planned else 0.0
-    if choice == intent or planned is None:
+    # a hard session downgraded for readiness alone keeps (most of) its minutes as easy running
+    caution_swap = (
+        state.readiness_band == "caution"
+        and intent in HARD_DAY_TYPES - {"race"}
+        and choice in ("easy", "strides")
+        and not other_hard_block
+    )
+    if choice == intent or planned is None or caution_swap:
         base_min = planned_min
     elif choice in ("easy", "strides"):
         base_min = min(planned_min, 60.0) if planned_min else 40.0
     elif choice == "recovery":
-        base_min = min(planned_min or 30.0, 35.0)
+        base_min = min(planned_min or 30.0, RECOVERY_MAX_MIN)
     elif choice == "cross_training":
         base_min = min(planned_min or 40.0, 45.0)
     else:
@@ -356,9 +423,12 @@ def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendatio
         base_min = 30.0 if choice in ("easy", "recovery", "cross_training") else MIN_MINUTES.get(choice, 30.0)
     mult = 1.0
     size: list[Factor] = []
-    if state.readiness_band == "caution" and choice != "rest":
-        mult *= 0.85
-        size.append(Factor("readiness", state.readiness_score, "points", -0.15, detail={"effect": "volume"}))
+    if state.readiness_band == "caution" and choice not in ("rest", "recovery", "race"):
+        keep = CAUTION_KEEP.get(intent, CAUTION_KEEP_DEFAULT) if caution_swap else CAUTION_KEEP_DEFAULT
+        mult *= keep
+        size.append(
+            Factor("readiness", state.readiness_score, "points", keep - 1.0, detail={"effect": "volume"})
+        )
     if state.risk_band == "high":
         mult *= 0.75
         size.append(
@@ -434,6 +504,8 @@ def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendatio
             value, unit = state.readiness_score, "points"
         elif k == "rpe_drift":
             value, unit = drift, "rpe"
+        elif k == "wellness":
+            value, unit = wellness, "points"
         elif k == "form":
             value, unit = state.form, "load"
         elif k == "injury_risk":

@@ -3,18 +3,20 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from coaching.plan import Availability, Constraints, Goal, build_plan
+from coaching.plan import Availability, Constraints, Goal, SessionSummary, build_plan, recommend_today
 from coaching.plan.history import state_from_history
 from coaching.plan.periodisation import (
     ACWR_CAP_FAST,
     GROWTH_MAX,
     PEAK_KM,
+    SHORT_RETURN_FRACTION,
     SPIKE_LIMIT,
     WEEKLY_GROWTH,
     current_week,
     is_cutback_week,
     phase_for_week,
     progression_rate,
+    return_kind,
 )
 from coaching.plan.simulate import synthetic_history
 
@@ -122,7 +124,7 @@ def test_availability_days_respected() -> None:
         assert all(s.duration_min <= 50.0 + 1e-6 for s in w.sessions)
 
 
-def _steady(weekly_km: float, experience: str = "intermediate", **kw: object):  # type: ignore[no-untyped-def]
+def _steady(weekly_km: float, experience: str = "intermediate", rpe_shift: float = 0.0, **kw: object):  # type: ignore[no-untyped-def]
     hist = synthetic_history(
         MONDAY,
         weeks=8,
@@ -131,6 +133,7 @@ def _steady(weekly_km: float, experience: str = "intermediate", **kw: object):  
         quality_days=(2,),
         experience=experience,
         vdot=44.0,
+        rpe_shift=rpe_shift,
         seed=12,
     )
     fields: dict[str, object] = {
@@ -172,10 +175,14 @@ def test_far_below_goal_grows_faster_but_no_single_run_spikes() -> None:
     assert max(w.planned_km for w in training) >= 1.5 * top
 
 
-def test_faster_growth_only_when_readiness_fine_and_no_pain() -> None:
+def test_faster_growth_only_when_coping_and_no_pain() -> None:
     base = current_week(_steady(30.0)).target_km
+    # one low-readiness morning shapes the day, not the week's target (training history does)
+    for band, score in (("caution", 48.0), ("rest", 30.0), ("ready", 85.0)):
+        st = _steady(30.0, readiness_band=band, readiness_score=score)
+        assert current_week(st).target_km == base
     for kw in (
-        {"readiness_band": "caution", "readiness_score": 48.0},
+        {"rpe_shift": 2.0},  # last week's runs felt 2 RPE points harder than expected: not coping
         {"risk_band": "high", "risk_probability": 0.3},
         {"illness": "above_neck"},
     ):
@@ -192,6 +199,26 @@ def test_faster_growth_only_when_readiness_fine_and_no_pain() -> None:
     assert current_week(st).target_km <= (1 + WEEKLY_GROWTH) * max(st.weekly_km_recent) + 0.06
 
 
+def test_week_target_stable_from_monday_to_sunday() -> None:
+    """The week's target does not move with each morning's readiness."""
+    hist = synthetic_history(
+        MONDAY, weeks=8, weekly_km=30, run_days=(1, 2, 3, 5, 6), quality_days=(2,), vdot=44.0, seed=12
+    )
+    goal = Goal.race(42195, MONDAY + timedelta(days=7 * 16 + 6))
+    targets = set()
+    for i, band in enumerate(("caution", "normal", "rest", "ready", "caution", "normal", "caution")):
+        day = MONDAY + timedelta(days=i)
+        st = state_from_history(
+            day, hist, vdot=44.0, readiness_band=band, readiness_score=50.0, risk_band="low", goal=goal
+        )
+        wk = current_week(st)
+        targets.add(wk.target_km)
+        s = wk.session_on(day)
+        if s is not None:  # the runner runs the plan (so the week does not look like a break)
+            hist.append(SessionSummary(day, "run", s.duration_min * 60, s.distance_km * 1000, 3.0, "easy", "easy"))
+    assert len(targets) == 1
+
+
 def test_return_after_break_still_conservative_far_below_goal() -> None:
     hist = synthetic_history(
         MONDAY, weeks=8, weekly_km=30, run_days=(1, 2, 3, 5, 6), vdot=44.0, gap_days=14, seed=13
@@ -201,3 +228,65 @@ def test_return_after_break_still_conservative_far_below_goal() -> None:
     )
     wk = current_week(st)
     assert wk.mode == "return" and wk.target_km <= 0.5 * 30 * 1.06
+
+
+def _after_gap(gap_days: int, today: date = MONDAY):  # type: ignore[no-untyped-def]
+    hist = synthetic_history(
+        today,
+        weeks=8,
+        weekly_km=40,
+        run_days=(1, 2, 3, 5, 6),
+        quality_days=(2,),
+        vdot=44.0,
+        gap_days=gap_days,
+        seed=14,
+    )
+    return state_from_history(
+        today,
+        hist,
+        vdot=44.0,
+        readiness_score=70.0,
+        readiness_band="normal",
+        goal=Goal.race(42195, today + timedelta(days=100)),
+    )
+
+
+def test_return_kind_by_break_length() -> None:
+    assert return_kind((40.0, 40.0, 40.0, 40.0), 2) is None
+    assert return_kind((40.0, 40.0, 40.0, 0.0), 9) == "short"  # one zero week: a short break
+    assert return_kind((40.0, 40.0, 0.0, 38.0), 1) is None  # the week back is done: normal again
+    assert return_kind((40.0, 0.0, 0.0, 0.0), None) == "long"
+    assert return_kind((40.0, 40.0, 0.0, 0.0), 15) == "long"
+    assert return_kind((40.0, 40.0, 40.0, 40.0), 9, days_off=8) == "short"  # off since mid-week
+    assert return_kind((40.0, 40.0, 40.0, 40.0), 3, days_off=16) == "long"
+
+
+def test_short_break_resumes_near_previous_volume() -> None:
+    st = _after_gap(8)  # a week with a cold
+    top = max(st.weekly_km_recent)
+    wk = current_week(st)
+    assert wk.mode == "return"
+    assert 0.7 * top <= wk.target_km <= SHORT_RETURN_FRACTION * top + 0.1
+    assert all(s.type not in ("tempo", "intervals", "hills", "progression", "race_pace") for s in wk.sessions)
+    assert any(s.type == "long" for s in wk.sessions)  # the long run stays (under the spike cap)
+    l30 = (st.longest_run_30d_m or 0.0) / 1000.0
+    assert all(s.distance_km <= SPIKE_LIMIT * l30 + 1e-6 for s in wk.sessions)
+    # the first run back is easy, whatever the plan says for the day
+    rec = recommend_today(st)
+    assert rec.workout.type in ("easy", "recovery", "rest")
+    # the week after: previous level again (not the multi-week ramp)
+    nxt = build_plan(st, weeks=2).weeks[1]
+    assert nxt.mode == "normal" and nxt.target_km >= 0.95 * top
+    # a few days off is no break at all
+    assert current_week(_after_gap(4)).mode == "normal"
+
+
+def test_long_break_return_is_conservative_and_never_shrinks() -> None:
+    st = _after_gap(21)
+    wk = current_week(st)
+    assert wk.mode == "return" and wk.target_km <= 0.5 * 40 * 1.06
+    plan = build_plan(st, weeks=6)
+    km = [w.target_km for w in plan.weeks if not w.cutback]
+    assert all(b >= a - 0.1 for a, b in itertools.pairwise(km))
+    for a, b in itertools.pairwise(plan.weeks[:3]):
+        assert b.target_km <= (1 + WEEKLY_GROWTH) * max(a.planned_km, a.target_km) + 0.5

@@ -4,8 +4,10 @@ import json
 import time
 from datetime import date, timedelta
 
+from coaching.factors import Factor
 from coaching.plan import Goal, SessionSummary, recommend_today
 from coaching.plan.history import state_from_history
+from coaching.plan.periodisation import current_week
 from coaching.plan.simulate import synthetic_history
 from coaching.plan.state import PersonalParams
 
@@ -113,3 +115,92 @@ def test_fast_enough() -> None:
     for _ in range(200):
         recommend_today(st)
     assert (time.perf_counter() - t) / 200 < 0.005  # generous for CI; the bench shows ~0.2 ms
+
+
+# --------------------------------------------------------------------------- readiness: caution band
+SUNDAY = MONDAY + timedelta(days=6)
+MARATHON = Goal.race(42195, MONDAY + timedelta(days=80))
+
+
+def _through_saturday() -> list[SessionSummary]:
+    """Eight weeks ending on Saturday, so Sunday's plan is the long run (the week was run)."""
+    return synthetic_history(
+        SUNDAY, weeks=8, weekly_km=45, run_days=(1, 2, 3, 5, 6), quality_days=(2,), vdot=48.0, seed=21
+    )
+
+
+def _day(day: date, band: str, score: float, hist: list[SessionSummary] | None = None, **kw: object):  # type: ignore[no-untyped-def]
+    hist = _through_saturday() if hist is None else hist
+    return state_from_history(
+        day,
+        [h for h in hist if h.date < day],
+        vdot=48.0,
+        readiness_score=score,
+        readiness_band=band,
+        goal=MARATHON,
+        **kw,
+    )
+
+
+def test_caution_long_run_becomes_easy_run_of_most_of_the_minutes() -> None:
+    normal = recommend_today(_day(SUNDAY, "normal", 70.0))
+    assert normal.plan_intent == "long" and normal.workout.type == "long"
+    planned_min = normal.workout.duration_min
+    caution = recommend_today(_day(SUNDAY, "caution", 48.0))
+    assert caution.workout.type == "easy"  # low intensity, not a 35-min recovery jog
+    assert 0.75 * planned_min <= caution.workout.duration_min <= planned_min
+    assert any(f.key == "readiness" for f in caution.reasons)
+    assert any(w["key"] in ("readiness_at_least", "hrv_back_in_range") for w in caution.would_change)
+
+
+def test_caution_quality_day_becomes_easy_running_of_about_the_planned_time() -> None:
+    hist = _through_saturday()
+    for d in range(6):
+        day = MONDAY + timedelta(days=d)
+        normal = recommend_today(_day(day, "ready", 85.0, hist))
+        if normal.plan_intent not in ("tempo", "intervals", "hills", "progression", "race_pace"):
+            continue
+        caution = recommend_today(_day(day, "caution", 48.0, hist))
+        assert caution.workout.type == "easy"
+        assert caution.workout.duration_min >= 0.75 * normal.workout.duration_min
+        break
+    else:
+        raise AssertionError("no quality day planned in the week")
+
+
+def test_caution_and_feeling_it_or_rest_band_gives_recovery_or_rest() -> None:
+    sore = (Factor("wellness", None, "", -8.0),)
+    rec = recommend_today(_day(SUNDAY, "caution", 48.0, readiness_factors=sore))
+    assert rec.workout.type == "recovery" and rec.workout.duration_min <= 35.0
+    assert any(f.key == "wellness" for f in rec.reasons)
+    # last week's runs felt two RPE points harder than expected
+    tired = synthetic_history(
+        SUNDAY,
+        weeks=8,
+        weekly_km=45,
+        run_days=(1, 2, 3, 5, 6),
+        quality_days=(2,),
+        vdot=48.0,
+        rpe_shift=2.0,
+        seed=21,
+    )
+    rec = recommend_today(_day(SUNDAY, "caution", 48.0, tired))
+    assert rec.workout.type == "recovery" and rec.workout.duration_min <= 35.0
+    rest = recommend_today(_day(SUNDAY, "rest", 30.0))
+    assert rest.workout.type in ("rest", "recovery", "cross_training")
+
+
+def test_readiness_never_changes_the_week_target() -> None:
+    targets = {
+        current_week(_day(SUNDAY, band, score)).target_km
+        for band, score in (("ready", 85.0), ("normal", 70.0), ("caution", 48.0), ("rest", 30.0))
+    }
+    assert len(targets) == 1
+
+
+def test_back_from_three_weeks_off_on_race_day_still_races() -> None:
+    hist = synthetic_history(MONDAY, weeks=8, weekly_km=40, run_days=(1, 3, 5, 6), gap_days=21, seed=6)
+    st = state_from_history(
+        MONDAY, hist, vdot=45.0, readiness_score=70.0, readiness_band="normal", goal=Goal.race(10000, MONDAY)
+    )
+    assert recommend_today(st).workout.type == "race"

@@ -24,10 +24,28 @@ def make_state(today: date, hist: list[SessionSummary], **kw: object) -> RunnerS
 
 
 def week_of_recs(first: date, hist: list[SessionSummary], **kw: object) -> list[tuple[date, object]]:
-    return [
-        (first + timedelta(days=i), recommend_today(make_state(first + timedelta(days=i), hist, **kw)))
-        for i in range(7)
-    ]
+    """A week of recommendations for a runner who does what the coach says (runs are logged, so a
+    week with no logged run does not look like a break on Sunday)."""
+    hist = list(hist)
+    out: list[tuple[date, object]] = []
+    for i in range(7):
+        day = first + timedelta(days=i)
+        rec = recommend_today(make_state(day, hist, **kw))
+        w = rec.workout
+        if w.is_run and w.type != "race":
+            hist.append(
+                SessionSummary(
+                    day,
+                    "run",
+                    w.duration_min * 60.0,
+                    (w.distance_km or 0.0) * 1000.0,
+                    w.expected_rpe,
+                    INTENSITY[w.type],
+                    w.type,
+                )
+            )
+        out.append((day, rec))
+    return out
 
 
 # --------------------------------------------------------------------------- novice, 3 runs a week
