@@ -349,7 +349,7 @@ def _fit(run: _FullRun, targets: dict[int, pd.DataFrame], train: list[int]) -> t
 def fit_weights(path: Path, out: Path | None = WEIGHTS_PATH) -> dict[str, Any]:
     """Fit the questionnaire and form weights on all PMData athletes; write them to ``out`` (the recipe).
 
-    ``python -m coaching.evaluation.pmdata --fit /work/shared/data/wellness-pmdata`` rebuilds
+    ``python -m coaching.evaluation.pmdata --fit ../shared/data/wellness-pmdata`` rebuilds
     ``coaching/data/readiness_weights.json``. Held-out figures: :func:`evaluate` (leave one athlete out).
     """
     folders, sessions, checkins, targets, _ = _load_all(path)
@@ -358,7 +358,7 @@ def fit_weights(path: Path, out: Path | None = WEIGHTS_PATH) -> dict[str, Any]:
     w, info = _fit(run, targets, ids)
     doc = {
         "source": "fitted on PMData (Thambawita et al. 2020), 16 athletes",
-        "recipe": "python -m coaching.evaluation.pmdata --fit /work/shared/data/wellness-pmdata",
+        "recipe": "python -m coaching.evaluation.pmdata --fit ../shared/data/wellness-pmdata",
         "method": (
             "per athlete: least squares of (z next-day readiness - z next-day fatigue)/2 on how much worse "
             "than usual each item is today (within-athlete demeaned); population weight = median over "
@@ -570,7 +570,7 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
     fit = "--fit" in args
     args = [a for a in args if a != "--fit"]
-    path = Path(args[0]) if args else Path("/work/shared/data/wellness-pmdata")
+    path = Path(args[0]) if args else Path("../shared/data/wellness-pmdata")
     print(json.dumps(fit_weights(path) if fit else evaluate(path), indent=2))
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-DATA = Path("/work/shared/data/wellness-pmdata")
+SHARED = Path(os.environ.get("RUNCOACH_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
+DATA = SHARED / "wellness-pmdata"
 
 
 @pytest.mark.slow
