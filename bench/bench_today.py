@@ -1,4 +1,5 @@
-"""Bench today's recommendation: one runner with 3 years of history, and 10,000 runners per second.
+"""Bench today's recommendation: one runner with 3 years of history (the policy alone and the full engine
+path), and 10,000 varied runners per second through the policy (the batch engine path is in bench_morning).
 
 Prints JSON. Run: ``python bench/bench_today.py``.
 """
@@ -24,6 +25,42 @@ def three_year_history() -> list:  # type: ignore[type-arg]
     return synthetic_history(
         TODAY, weeks=156, weekly_km=vols, run_days=(1, 2, 3, 5, 6), quality_days=(1, 3), vdot=48.0, seed=1
     )
+
+
+def full_engine_path_ms(hist: list) -> float:  # type: ignore[type-arg]
+    """What the chat runs for "what should I do today?" once the history is loaded: the engine's
+    assessment (load, fitness/fatigue, readiness, risk over 3 years), VDOT, the feedback model and the
+    policy (``bot.services.coach.decide``); median of warm runs, in ms."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from bot.services import coach
+    from coaching.risk import assess
+    from models.tables import Runner
+
+    runner = Runner(id=1, external_id="bench", name="Bench", sex="f", hr_max=186.0, hr_rest=48.0,
+                    experience="intermediate", goal_kind="race", goal_distance_m=42195.0,
+                    goal_date=TODAY + timedelta(days=60))
+    rng = random.Random(3)
+    acts = [SimpleNamespace(runner_id=1, local_date=s.date, sport="running" if s.is_run else "cycling",
+                            moving_time_s=s.duration_s, elapsed_time_s=s.duration_s, distance_m=s.distance_m,
+                            rpe=s.rpe, avg_hr=s.avg_hr, elevation_gain_m=None, best_efforts={}, feel=None)
+            for s in hist]
+    chks = [SimpleNamespace(runner_id=1, local_date=TODAY - timedelta(days=d), hrv_ms=rng.gauss(55, 6),
+                            rhr_bpm=rng.gauss(50, 2), sleep_h=rng.uniform(6, 8.5), sleep_quality=3, fatigue=2,
+                            soreness=2, stress=2, mood=4, pain_score=None, illness=None, pain_area=None)
+            for d in range(3 * 365, -1, -1)]
+    history = coach.History(runner, acts, chks, [], [])
+    times = []
+    for i in range(25):
+        t0 = time.perf_counter()
+        assessment = assess(coach.sessions_frame(acts), coach.checkins_frame(chks), coach.profile_of(runner),
+                            pd.Timestamp(TODAY), runner_id=1)
+        coach.decide(history, assessment, TODAY)
+        if i >= 5:
+            times.append((time.perf_counter() - t0) * 1000)
+    return round(statistics.median(times), 2)
 
 
 def main() -> None:
@@ -90,10 +127,12 @@ def main() -> None:
     for s in states:
         recommend_today(s)
     dt = time.perf_counter() - t0
+    engine_ms = full_engine_path_ms(hist)
     print(
         json.dumps(
             {
                 "history_sessions": len(hist),
+                "one_runner_full_engine_path_ms_median": engine_ms,
                 "one_runner_state_from_history_ms_median": round(statistics.median(t_state), 3),
                 "one_runner_recommend_ms_median": round(statistics.median(t_rec), 3),
                 "one_runner_total_ms_median": round(
