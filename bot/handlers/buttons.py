@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.dialog.turn import Turn
 from bot.dialog.types import Reply
+from bot.handlers.data import small_int
 from bot.services.logbook import set_effort
 from models.queries import recommendation_for, upsert_checkin
 
@@ -15,10 +16,10 @@ WORKOUT_STATUSES = ("done", "skipped", "changed")
 def rpe(turn: Turn, data: str) -> list[Reply]:
     """``rpe:<activity id>:<1-10>``."""
     _, act_id, value = data.split(":")
-    score = int(value)
-    if not 1 <= score <= 10:
+    score, activity_id = small_int(value, 2), small_int(act_id)
+    if score is None or activity_id is None or not 1 <= score <= 10:
         return [turn.say("buttons/stale")]
-    act = set_effort(turn.session, turn.runner_id, turn.today, rpe=float(score), activity_id=int(act_id))
+    act = set_effort(turn.session, turn.runner_id, turn.today, rpe=float(score), activity_id=activity_id)
     if act is None:
         return [turn.say("buttons/stale")]
     turn.stored.append("rpe")
@@ -28,8 +29,8 @@ def rpe(turn: Turn, data: str) -> list[Reply]:
 def feel(turn: Turn, data: str) -> list[Reply]:
     """``feel:<iso date>:<1-5>``: 1 awful .. 5 great, stored as the day's mood."""
     _, iso, value = data.split(":")
-    score, day = int(value), date.fromisoformat(iso)
-    if not 1 <= score <= 5 or day > turn.today:
+    score, day = small_int(value, 1), date.fromisoformat(iso)
+    if score is None or not 1 <= score <= 5 or day > turn.today:
         return [turn.say("buttons/stale")]
     upsert_checkin(turn.session, turn.runner_id, day, {"mood": score})
     turn.stored.append("checkin")

@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.dialog.turn import Turn
 from bot.dialog.types import Button, Identity, Incoming, Reply
+from bot.handlers.data import small_int
 from bot.services import groups as svc
 from models.queries import group_by_chat
 from models.tables import CoachGroup
@@ -116,8 +117,9 @@ def consent_question(turn: Turn, group: CoachGroup, chat_id: int | None = None) 
 
 def start_with_link(turn: Turn, arg: str) -> list[Reply]:
     """/start join_<group> from a deep link: ask for consent in this private chat."""
-    if arg.startswith("join_") and arg[5:].isdigit():
-        group = turn.session.get(CoachGroup, int(arg[5:]))
+    group_id = small_int(arg[5:]) if arg.startswith("join_") else None
+    if group_id is not None:
+        group = turn.session.get(CoachGroup, group_id)
         if group is not None and group.active:
             assert group.id is not None
             if svc.consent_of(turn.session, group.id, turn.runner_id) is None:
@@ -149,20 +151,22 @@ def button(turn: Turn, data: str) -> list[Reply]:
 def assignment_answer(turn: Turn, data: str) -> list[Reply]:
     """``asg:<group>:<yyyymmdd>:<type>:<minutes>:y|n``: the athlete's answer to the coach's workout."""
     parts = data.split(":")
-    if len(parts) != 6 or not parts[1].isdigit() or not parts[4].isdigit() or parts[5] not in ("y", "n"):
+    if len(parts) != 6 or small_int(parts[1]) is None or small_int(parts[4], 3) is None or parts[5] not in ("y", "n"):
         return [turn.say("buttons/stale")]
-    group = turn.session.get(CoachGroup, int(parts[1]))
+    group = turn.session.get(CoachGroup, small_int(parts[1]))
     if group is None or group.id is None or svc.consent_of(turn.session, group.id, turn.runner_id) is None:
         return [turn.say("buttons/stale")]
     try:
-        day = date(int(parts[2][:4]), int(parts[2][4:6]), int(parts[2][6:]))
+        day = date.fromisoformat(f"{parts[2][:4]}-{parts[2][4:6]}-{parts[2][6:]}") if small_int(parts[2], 8) else None
     except ValueError:
+        day = None
+    if day is None:
         return [turn.say("buttons/stale")]
     if parts[3] not in svc.WORKOUT_WORDS.values() or day < turn.today:
         return [turn.say("buttons/stale")]
     accepted = parts[5] == "y"
     if accepted:
-        svc.accept_assignment(turn.session, turn.runner, day, parts[3], int(parts[4]), group)
+        svc.accept_assignment(turn.session, turn.runner, day, parts[3], small_int(parts[4], 3) or 0, group)
         turn.stored.append("recommendation")
     note = turn.say("groups/assign_answer", accepted=accepted, workout_type=parts[3], day=day)
     return [turn.say("groups/assign_confirmed", accepted=accepted, day=day),
@@ -172,9 +176,9 @@ def assignment_answer(turn: Turn, data: str) -> list[Reply]:
 def consent_answer(turn: Turn, data: str) -> list[Reply]:
     """``consent:<group>:summary|wellness|no`` tapped in the private chat."""
     parts = data.split(":")
-    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("summary", "wellness", "no"):
+    if len(parts) != 3 or small_int(parts[1]) is None or parts[2] not in ("summary", "wellness", "no"):
         return [turn.say("buttons/stale")]
-    group = turn.session.get(CoachGroup, int(parts[1]))
+    group = turn.session.get(CoachGroup, small_int(parts[1]))
     if group is None:
         return [turn.say("buttons/stale")]
     if parts[2] == "no":

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from bot.dialog.turn import Turn
 from bot.dialog.types import Button, Incoming, Reply
+from bot.handlers.data import small_int
 from bot.nlu import parse
 from bot.services import onboarding as ob
 from bot.services.logbook import log_session
@@ -100,8 +101,8 @@ def on_button(turn: Turn, data: str) -> list[Reply]:
         r.goal_kind, r.goal_distance_m = "race", ob.GOAL_DISTANCES[value]
     elif step == DAYS and value in ob.DAY_PRESETS:
         r.available_days = ob.DAY_PRESETS[value]
-    elif step == MINUTES and value.isdigit():
-        r.available_minutes = int(value)
+    elif step == MINUTES and small_int(value, 3):
+        r.available_minutes = small_int(value, 3)
     elif step == MORNING and parse_clock(value):
         r.morning_time = parse_clock(value) or r.morning_time
     else:

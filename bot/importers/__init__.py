@@ -104,13 +104,20 @@ def _import_bytes(name: str, data: bytes, opts: dict[str, Any]) -> FileResult:
     return FileResult(name, True, table.activities, None, describe(table), sum(table.skipped.values()))
 
 
+def _kind_of(name: str) -> str:
+    """The file's extension only: file names can be personal and stay out of logs."""
+    return name.rsplit(".", 1)[-1].lower()[:8] if "." in name else "unnamed"
+
+
 def _import_one(name: str, data: bytes, opts: dict[str, Any]) -> FileResult:
     try:
         return _import_bytes(name, data, opts)
     except ImportFailure as exc:
         return FileResult(name, False, [], exc.code, exc.params)
+    except (LookupError, UnicodeError):  # an XML declaration naming an unknown or wrong text encoding
+        return FileResult(name, False, [], CORRUPT, {"reason": "encoding"})
     except Exception:  # a parser bug must not take the chat down; the file is reported as unreadable
-        log.exception("unexpected error importing %s", name)
+        log.exception("unexpected error importing a %s file", _kind_of(name))
         return FileResult(name, False, [], CORRUPT, {"reason": "unexpected"})
 
 

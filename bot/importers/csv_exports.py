@@ -19,7 +19,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .errors import NO_DATA, UNSUPPORTED_FORMAT, ImportFailure
+from .errors import CORRUPT, NO_DATA, UNSUPPORTED_FORMAT, ImportFailure
 from .model import ImportedActivity
 from .summary import MAX_SPEED
 
@@ -276,7 +276,10 @@ def _read(data: bytes) -> tuple[list[str], list[list[str]]]:
         text = data.decode("cp1252", "replace")
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
-    rows = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise ImportFailure(CORRUPT, format="csv") from exc
     if not rows:
         raise ImportFailure(NO_DATA, format="csv")
     return rows[0], rows[1:]

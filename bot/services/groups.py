@@ -138,7 +138,8 @@ def parse_assignment(session: Session, group: CoachGroup, text: str, now: dateti
     wtype = next((WORKOUT_WORDS[w.lower()] for w in words[1:] if w.lower() in WORKOUT_WORDS), None)
     if runner is None or wtype is None:
         return None
-    minutes = next((int(w) for w in words[1:] if w.isdigit() and 10 <= int(w) <= 300), 45)
+    minutes = next((int(w) for w in words[1:] if w.isascii() and w.isdigit() and len(w) <= 3
+                    and 10 <= int(w) <= 300), 45)
     today = now.astimezone(runner_zone(runner)).date()
     day = today + timedelta(days=1) if any(w.lower() == "tomorrow" for w in words) else today
     return Assignment(runner, wtype, 0 if wtype == "rest" else minutes, day)

@@ -77,9 +77,12 @@ def log_session(session: Session, runner_id: int, day: date, sport: str, *, dist
 
 def set_effort(session: Session, runner_id: int, today: date, rpe: float | None = None,
                feel: int | None = None, activity_id: int | None = None) -> Activity | None:
-    """Attach RPE / feel to a given session, or to the latest one of the last three days."""
+    """Attach RPE / feel to a given session (a button names it: any date), or else to the latest one of
+    the last three days."""
     row = session.get(Activity, activity_id) if activity_id is not None else last_activity(session, runner_id)
-    if row is None or row.runner_id != runner_id or row.local_date < today - timedelta(days=3):
+    if row is None or row.runner_id != runner_id:
+        return None
+    if activity_id is None and row.local_date < today - timedelta(days=3):
         return None
     if rpe is not None:
         row.rpe = rpe

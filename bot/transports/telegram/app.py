@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 
 from sqlalchemy import Engine
@@ -22,6 +23,7 @@ from bot.dialog.core import Clock, system_clock
 from bot.nlu import warm_up
 from bot.settings import Settings
 from bot.transports.telegram import handlers
+from bot.transports.telegram.polling import run_polling
 from prompts import render
 
 COMMANDS = ("today", "log", "plan", "predict", "risk", "progress", "why", "goal", "settings", "pause", "resume",
@@ -77,4 +79,4 @@ def run(settings: Settings, engine: Engine, webhook_url: str | None = None, port
         application.run_webhook(listen="0.0.0.0", port=port, webhook_url=webhook_url,
                                 secret_token=secrets.token_urlsafe(32), allowed_updates=Update.ALL_TYPES)
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(run_polling(application))  # confirms each update only after handling it

@@ -6,7 +6,7 @@ import asyncio
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest, ChatMigrated, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.dialog import Dialog, Identity, Incoming, Reply
@@ -49,12 +49,34 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, identity: Identity, replie
     for reply in replies:
         chat_id = reply.chat_id if reply.chat_id is not None else identity.chat_id
         try:
-            await send_reply(context.bot, chat_id, reply)
+            await _send_with_retries(context, chat_id, reply)
         except Forbidden:
             if chat_id == identity.chat_id and identity.chat_type == "private":
                 await asyncio.to_thread(_dialog(context).mark_inactive, identity.external_id)
                 return
             log.info("could not reach a chat (forbidden)")
+
+
+SEND_RETRY_DELAYS_S = (0.5, 2.0, 5.0)
+
+
+async def _send_with_retries(context: ContextTypes.DEFAULT_TYPE, chat_id: int, reply: Reply) -> None:
+    """Send, retrying transient failures (5xx, dropped connections, timeouts).
+
+    The handler's transaction has already committed, so a reply is worth a retry: a timeout whose
+    message did arrive may show it twice, which beats a runner never hearing that their run was saved.
+    """
+    for attempt, delay in enumerate((*SEND_RETRY_DELAYS_S, None)):
+        try:
+            await send_reply(context.bot, chat_id, reply)
+            return
+        except (Forbidden, BadRequest, ChatMigrated):
+            raise
+        except NetworkError as exc:  # TimedOut is a NetworkError
+            if delay is None:
+                log.warning("reply not delivered after %d attempts (%s)", attempt + 1, type(exc).__name__)
+                return
+            await asyncio.sleep(delay)
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -155,6 +177,8 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
                                 Incoming(event="migrated", new_chat_id=error.new_chat_id))
         return
     log.error("update failed: %s", type(error).__name__, exc_info=error)
+    if isinstance(error, TelegramError):
+        return  # Telegram refused or failed a call: the runner's data is safe, and an apology would say otherwise
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
             await context.bot.send_message(update.effective_chat.id, render("general/error", html=True))
