@@ -30,8 +30,9 @@ async def poll(application: Application, stop: asyncio.Event) -> None:  # type: 
     failures = 0
     while not stop.is_set():
         try:
-            updates = await application.bot.get_updates(offset=offset, timeout=POLL_TIMEOUT_S,
-                                                        allowed_updates=Update.ALL_TYPES)
+            updates = await _fetch(application, offset, stop)
+            if updates is None:
+                break  # stopping: a long poll in flight is abandoned; its updates stay unconfirmed
         except RetryAfter as exc:
             await _sleep(stop, float(exc.retry_after if isinstance(exc.retry_after, int | float)
                                      else exc.retry_after.total_seconds()))
@@ -53,6 +54,20 @@ async def poll(application: Application, stop: asyncio.Event) -> None:  # type: 
             await application.bot.get_updates(offset=offset, timeout=0)
         except TelegramError:
             log.info("could not confirm the last updates before stopping; they will be handled again")
+
+
+async def _fetch(application: Application, offset: int | None,  # type: ignore[type-arg]
+                 stop: asyncio.Event) -> tuple[Update, ...] | None:
+    """One long poll that a stop request interrupts at once (None when stopping)."""
+    fetch = asyncio.ensure_future(application.bot.get_updates(offset=offset, timeout=POLL_TIMEOUT_S,
+                                                              allowed_updates=Update.ALL_TYPES))
+    stopping = asyncio.ensure_future(stop.wait())
+    done, _ = await asyncio.wait({fetch, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if fetch not in done:
+        fetch.cancel()
+        return None
+    stopping.cancel()
+    return fetch.result()
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:
