@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     default_morning_time: str = "07:00"
     default_evening_time: str = "20:00"
     log_level: str = "INFO"
+    telegram_overall_rate: float = Field(
+        default=30.0, gt=0, description="Replies per second for the whole bot (Telegram's guidance: about 30).")
     scheduler_interval_s: float = Field(default=25.0, gt=0, description="How often the outbox tick runs.")
     scheduler_rate_per_s: float = Field(default=25.0, gt=0, description="Messages per second for one sender.")
 

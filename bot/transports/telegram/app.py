@@ -50,7 +50,8 @@ def build_application(settings: Settings, engine: Engine, *, clock: Clock = syst
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_overall_rate,
+                                                      max_retries=3))
     application = builder.post_init(_post_init).build()
     application.bot_data["dialog"] = Dialog(engine, clock=clock, default_time_zone=settings.default_time_zone)
 

@@ -1,4 +1,4 @@
-"""Long polling that confirms an update only after it was handled (at-least-once, in order).
+"""Long polling that confirms an update only after it was handled (at-least-once, in order per chat).
 
 python-telegram-bot's Updater asks for the next batch, which confirms the previous one, before that
 batch is processed: a crash in between loses every update fetched but not yet answered. Here the
@@ -46,14 +46,36 @@ async def poll(application: Application, stop: asyncio.Event) -> None:  # type: 
             await _sleep(stop, delay)
             continue
         failures = 0
-        for update in updates:
-            await application.process_update(update)
-            offset = update.update_id + 1  # confirmed by the next getUpdates, only now that it was handled
+        if updates:
+            await handle_batch(application, updates)
+            offset = updates[-1].update_id + 1  # confirmed by the next getUpdates, only now that all were handled
     if offset is not None:
         try:  # confirm what was handled before stopping, so a clean restart does not repeat it
             await application.bot.get_updates(offset=offset, timeout=0)
         except TelegramError:
             log.info("could not confirm the last updates before stopping; they will be handled again")
+
+
+def chat_key(update: Update) -> int:
+    """Updates of one chat (or, without a chat, one user) must be handled in the order they came."""
+    if update.effective_chat is not None:
+        return update.effective_chat.id
+    if update.effective_user is not None:
+        return update.effective_user.id
+    return 0
+
+
+async def handle_batch(application: Application, updates: tuple[Update, ...]) -> None:  # type: ignore[type-arg]
+    """Handle a batch: different chats concurrently, each chat's updates strictly in order."""
+    by_chat: dict[int, list[Update]] = {}
+    for update in updates:
+        by_chat.setdefault(chat_key(update), []).append(update)
+
+    async def in_order(chat_updates: list[Update]) -> None:
+        for update in chat_updates:
+            await application.process_update(update)
+
+    await asyncio.gather(*(in_order(u) for u in by_chat.values()))
 
 
 async def _fetch(application: Application, offset: int | None,  # type: ignore[type-arg]
