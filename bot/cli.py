@@ -145,12 +145,14 @@ def plan(runner: RunnerOpt = "you", as_json: JsonOpt = False) -> None:
 
 
 @app.command()
-def train(out: Annotated[Path | None, typer.Option("--out")] = None) -> None:
-    """Rebuild the population race model from the data shipped with the project."""
+def train(out: Annotated[Path | None, typer.Option("--out", help="Where to write the race model.")] = None) -> None:
+    """Rebuild the shipped models from their data: the population race model and the message classifier."""
+    from bot.nlu.intents import train as train_intents
     from coaching.prediction.population import train as train_population
 
     path = train_population(out) if out else train_population()
     typer.echo(render("cli/trained", path=str(path)))
+    typer.echo(render("cli/trained", path=str(train_intents())))
 
 
 @eval_app.command("races")

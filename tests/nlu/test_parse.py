@@ -173,8 +173,16 @@ def test_gibberish_is_unknown_or_unsure() -> None:
     assert p("").intent == "unknown"
 
 
-def test_fast_path_matches_sklearn() -> None:
-    model = get_model()
-    texts = ["0k in 0 min | ent_distance", "why rest today? | lex_why", "hello", "zzz"]
-    fast = np.vstack([model.proba(t) for t in texts])
-    assert np.allclose(fast, model.sklearn_proba(texts), atol=1e-9)
+def test_shipped_model_is_the_corpus_fitted_again_and_scores_like_sklearn() -> None:
+    """The bot scores with the shipped arrays; they must be what fitting the current corpus gives
+    (run ``runcoach train`` after editing the corpus), with scikit-learn's probabilities."""
+    from bot.nlu.intents import IntentModel, IntentScorer, training_texts
+
+    texts, labels, _ = training_texts()
+    shipped = get_model()
+    assert type(shipped) is IntentScorer, "the shipped model is stale: run `runcoach train`"
+    fresh = IntentModel(texts, labels)
+    probes = ["0k in 0 min | ent_distance", "why rest today? | lex_why", "hello", "zzz", *texts[:50]]
+    fast = np.vstack([shipped.proba(t) for t in probes])
+    assert shipped.classes == fresh.classes
+    assert np.allclose(fast, fresh.sklearn_proba(probes), atol=1e-6)
