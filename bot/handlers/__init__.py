@@ -47,11 +47,16 @@ INTENTS: dict[str, IntentHandler] = {
 }
 
 
+COMMAND_CONTEXT = {"set_goal": "my goal: ", "ask_prediction": "can I run "}
+
+
 def _intent_command(intent: str) -> CommandHandler:
     """A command that behaves like its intent, reading any argument as free text."""
 
     def run(turn: Turn, arg: str) -> list[Reply]:
-        parsed = parse(arg, tz=turn.tz, now=turn.now) if arg else None
+        # "/goal half marathon in 1:45" reads as a goal, not as a logged run
+        text = f"{COMMAND_CONTEXT[intent]}{arg}" if arg and intent in COMMAND_CONTEXT else arg
+        parsed = parse(text, tz=turn.tz, now=turn.now) if arg else None
         if parsed is None or parsed.implausible:
             return INTENTS[intent](turn, _empty(intent))
         from dataclasses import replace

@@ -79,6 +79,12 @@ def morning_many(session: Session, runners: list[Runner], day: date) -> dict[int
             if r.id is not None and (a := advice[r.id])}
 
 
+def wants_messages(runner: Runner) -> bool:
+    """Scheduled messages go to active, unpaused runners who are not in the middle of onboarding (the
+    questions come first; the next morning message then fits their answers)."""
+    return runner.active and not runner.paused and runner.onboarding_step in (None, "done")
+
+
 def compose_many(session: Session, rows: list[Any]) -> dict[int, list[Reply] | None]:
     """The scheduler's batch hook: morning rows of one local day are composed together; the rest one by one."""
     out: dict[int, list[Reply] | None] = {}
@@ -88,7 +94,7 @@ def compose_many(session: Session, rows: list[Any]) -> dict[int, list[Reply] | N
             mornings.setdefault(row.local_date, []).append(row)
     for day, day_rows in mornings.items():
         runners = [r for r in (session.get(Runner, row.target_id) for row in day_rows)
-                   if r is not None and r.active and not r.paused]
+                   if r is not None and wants_messages(r)]
         composed = morning_many(session, runners, day)
         for row in day_rows:
             out[row.id] = composed.get(row.target_id)
@@ -103,7 +109,7 @@ def compose(session: Session, row: Any) -> list[Reply] | None:
             return None
         return digest_replies(session, group, row.local_date)
     runner = session.get(Runner, row.target_id)
-    if runner is None or runner.paused or not runner.active:
+    if runner is None or not wants_messages(runner):
         return None
     if row.kind == "morning":
         return morning_replies(session, runner, row.local_date)

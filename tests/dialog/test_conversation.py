@@ -147,3 +147,12 @@ def test_unknown_language_and_huge_messages_get_a_friendly_answer_and_store_noth
         assert replies and plain(replies[0].text).strip()
         assert "went wrong" not in plain(replies[0].text)
     assert activities(engine) == []
+
+
+def test_goal_command_with_arguments_sets_the_goal(dialog: Dialog, engine: Engine) -> None:
+    reply = plain(say(dialog, "/goal half marathon in 1:45 on 12 april")[0].text)
+    assert "half marathon" in reply and "1:45:00" in reply
+    with session_scope(engine) as s:
+        r = s.exec(select(Runner)).one()
+    assert (r.goal_kind, r.goal_distance_m, r.goal_time_s, r.goal_date) == ("race", 21097.5, 6300, date(2026, 4, 12))
+    assert activities(engine) == [], "a goal is not a run"

@@ -126,3 +126,18 @@ def test_batch_composition_says_exactly_what_one_by_one_says(engine: Engine) -> 
     assert batch.keys() == single.keys() and len(batch) == 4
     for rid in batch:
         assert [x.text for x in batch[rid]] == [x.text for x in single[rid]]
+
+
+async def test_no_morning_message_in_the_middle_of_onboarding(engine: Engine) -> None:
+    clock = FakeClock(datetime(2026, 3, 12, 6, 30, tzinfo=UTC))
+    dialog = Dialog(engine, clock=clock)
+    dialog.handle(ANA, Incoming(text="/start"))  # onboarding asks its first question
+    bot = FakeBot(clock)
+    clock.set(datetime(2026, 3, 12, 7, 0, 30, tzinfo=UTC))
+    await _worker(engine, clock, bot).tick(budget_s=0)
+    assert bot.texts(501) == []
+    for _ in range(12):
+        dialog.handle(ANA, Incoming(text="skip"))
+    clock.set(datetime(2026, 3, 13, 7, 0, 30, tzinfo=UTC))
+    await _worker(engine, clock, bot).tick(budget_s=0)
+    assert any("Good morning" in t for t in bot.texts(501)), "once set up, mornings come"
