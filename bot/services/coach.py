@@ -17,11 +17,11 @@ from sqlmodel import Session
 from bot.services.feedback import LEARNING_DAYS, fill_outcomes, fit_model, log_today
 from bot.services.profile import WEEKDAYS
 from coaching.inputs import RUN_SPORTS, RunnerProfile
+from coaching.plan import Plan, build_plan, recommend_today
 from coaching.plan.feedback import FeedbackModel
 from coaching.plan.goals import Availability, Constraints, Goal
 from coaching.plan.policy import Recommendation, factor_json
 from coaching.plan.state import RunnerState, SessionSummary
-from coaching.plan.today import Plan, build_plan, recommend_today
 from coaching.prediction.vdot import estimate_vdot
 from coaching.risk import Assessment, assess, assess_batch
 from models.queries import bulk_history, save_recommendation
