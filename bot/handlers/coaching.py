@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot import charts
 from bot.dialog.turn import Turn
 from bot.dialog.types import Reply
 from bot.nlu import ParseResult
@@ -40,6 +39,8 @@ def risk(turn: Turn, parsed: ParseResult) -> list[Reply]:
 
 def progress(turn: Turn, parsed: ParseResult) -> list[Reply]:
     """Charts of the last 12 weeks, each with its text summary."""
+    from bot import charts  # matplotlib loads only when a chart is asked for
+
     data = progress_for(turn.session, turn.runner, turn.today)
     if not data.has_data:
         return [turn.say("coach/progress_empty")]
@@ -64,6 +65,8 @@ def prediction(turn: Turn, parsed: ParseResult) -> list[Reply]:
     trend = prediction_trend(turn.session, turn.runner, turn.today, first.distance_m)
     if len(trend.days) < 2:
         return [turn.say("coach/prediction", r=result)]
+    from bot import charts
+
     image = charts.prediction_chart(trend.days, trend.time_s, trend.low_s, trend.high_s,
                                     float(target) if target else None)
     return [turn.say("coach/prediction", r=result, image=image)]

@@ -30,6 +30,7 @@ from models.tables import Runner
 
 HISTORY_DAYS = 400
 VDOT_WINDOW_DAYS = 84
+PAIN_LOOKBACK_DAYS = 60
 ILLNESS_CODES = {"above_neck": "above_neck", "below_neck": "below_neck", "fever": "fever", "unwell": "below_neck"}
 
 
@@ -132,10 +133,18 @@ def load_histories(session: Session, runners: list[Runner], today: date, days: i
     return out
 
 
+def recent(rows: Sequence[Any], since: date) -> list[Any]:
+    """The rows (in date order, as stored) from ``since`` on, found from the end: O(recent), not O(history)."""
+    i = len(rows)
+    while i and rows[i - 1].local_date >= since:
+        i -= 1
+    return list(rows[i:])
+
+
 def _summaries(history: History, today: date) -> tuple[SessionSummary, ...]:
     out = []
-    for a in history.activities:
-        if today - timedelta(days=14) <= a.local_date < today:
+    for a in recent(history.activities, today - timedelta(days=14)):
+        if a.local_date < today:
             out.append(SessionSummary(
                 date=a.local_date, sport="run" if a.sport in RUN_SPORTS else "cross_training",
                 duration_s=float(a.moving_time_s or a.elapsed_time_s or 0.0), distance_m=float(a.distance_m or 0.0),
@@ -148,7 +157,7 @@ def _weekly_km(history: History, today: date) -> tuple[float, ...]:
     keeps a week's plan stable from Monday to Sunday)."""
     this_monday = today - timedelta(days=today.weekday())
     weeks = [0.0, 0.0, 0.0, 0.0]
-    for a in history.activities:
+    for a in recent(history.activities, this_monday - timedelta(days=28)):
         back = (this_monday - a.local_date).days  # 1..28 for the four previous weeks
         if a.sport in RUN_SPORTS and 1 <= back <= 28:
             weeks[3 - (back - 1) // 7] += (a.distance_m or 0.0) / 1000
@@ -157,7 +166,7 @@ def _weekly_km(history: History, today: date) -> tuple[float, ...]:
 
 def _pain(history: History, today: date) -> tuple[str | None, int, bool]:
     """The body area of pain reported in the last 3 days, for how many consecutive days, and if sharp."""
-    by_day = {c.local_date: c for c in history.checkins}
+    by_day = {c.local_date: c for c in recent(history.checkins, today - timedelta(days=PAIN_LOOKBACK_DAYS))}
     area, days, sharp = None, 0, False
     day = today
     while day in by_day and by_day[day].pain_area:
@@ -174,8 +183,9 @@ def _pain(history: History, today: date) -> tuple[str | None, int, bool]:
 
 
 def _illness(history: History, today: date) -> str | None:
+    by_day = {c.local_date: c for c in recent(history.checkins, today - timedelta(days=1))}
     for back in (0, 1):
-        c = next((c for c in history.checkins if c.local_date == today - timedelta(days=back)), None)
+        c = by_day.get(today - timedelta(days=back))
         if c is not None and c.illness:
             return ILLNESS_CODES.get(c.illness)
     return None
@@ -207,8 +217,8 @@ def runner_state(history: History, assessment: Assessment, today: date, vdot: fl
     pain_area, pain_days, pain_sharp = _pain(history, today)
     m = assessment.metrics_today
     r, k = assessment.readiness, assessment.risk
-    runs = [a for a in history.activities if a.sport in RUN_SPORTS and a.local_date < today
-            and a.local_date >= today - timedelta(days=30)]
+    runs = [a for a in recent(history.activities, today - timedelta(days=30))
+            if a.sport in RUN_SPORTS and a.local_date < today]
     return RunnerState(
         today=today, readiness_score=r.score, readiness_band=r.band, readiness_factors=r.factors,
         risk_probability=k.probability, risk_band=k.band, risk_factors=k.factors,
@@ -262,10 +272,9 @@ def current_vdot(acts: Sequence[Any], today: date) -> float | None:
     A best performance is a lower bound on fitness: without hard efforts the paces come out easier,
     which is the safe side.
     """
-    since = today - timedelta(days=VDOT_WINDOW_DAYS)
     efforts: list[tuple[str, float, float]] = []
-    for a in acts:
-        if a.sport not in RUN_SPORTS or not (since <= a.local_date <= today):
+    for a in recent(acts, today - timedelta(days=VDOT_WINDOW_DAYS)):
+        if a.sport not in RUN_SPORTS or a.local_date > today:
             continue
         if a.distance_m and (a.moving_time_s or a.elapsed_time_s):
             efforts.append((a.local_date.isoformat(), a.distance_m, float(a.moving_time_s or a.elapsed_time_s or 0)))
