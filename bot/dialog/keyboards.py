@@ -5,26 +5,33 @@ from __future__ import annotations
 from datetime import date
 
 from bot.dialog.types import Button
+from prompts import render
+
+
+def label(key: str, **context: object) -> str:
+    """A button's label from ``prompts/buttons/label.j2`` (labels are user-facing text too)."""
+    return render("buttons/label", key=key, **context)
+
+
+def button(key: str, data: str, **context: object) -> Button:
+    """A button whose label is the template's ``key``."""
+    return Button(label(key, **context), data)
 
 
 def rpe_keyboard(activity_id: int) -> tuple[tuple[Button, ...], ...]:
     """RPE 1-10 in two rows of five; data ``rpe:<activity>:<n>``."""
     return (
-        tuple(Button(str(n), f"rpe:{activity_id}:{n}") for n in range(1, 6)),
-        tuple(Button(str(n), f"rpe:{activity_id}:{n}") for n in range(6, 11)),
+        tuple(button("plain", f"rpe:{activity_id}:{n}", value=n) for n in range(1, 6)),
+        tuple(button("plain", f"rpe:{activity_id}:{n}", value=n) for n in range(6, 11)),
     )
-
-
-FEEL_LABELS = ("😫", "🙁", "😐", "🙂", "😄")
 
 
 def feel_keyboard(day: date) -> tuple[tuple[Button, ...], ...]:
     """How do you feel, 1 (awful) to 5 (great); data ``feel:<iso date>:<n>``."""
-    return (tuple(Button(f"{label} {n}", f"feel:{day.isoformat()}:{n}") for n, label in enumerate(FEEL_LABELS, 1)),)
+    return (tuple(button("feel", f"feel:{day.isoformat()}:{n}", value=n) for n in range(1, 6)),)
 
 
 def workout_keyboard(day: date) -> tuple[tuple[Button, ...], ...]:
     """Done / skipped / changed for a day's workout; data ``wk:<iso date>:<status>``."""
     d = day.isoformat()
-    return ((Button("✅ Done", f"wk:{d}:done"), Button("⏭ Skipped", f"wk:{d}:skipped"),
-             Button("🔁 Changed", f"wk:{d}:changed")),)
+    return (tuple(button(f"wk_{status}", f"wk:{d}:{status}") for status in ("done", "skipped", "changed")),)

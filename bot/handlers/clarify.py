@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.dialog.keyboards import button
 from bot.dialog.turn import Turn
 from bot.dialog.types import Button, Reply
 from bot.nlu import ParseResult, parse
@@ -17,14 +18,14 @@ def ask(turn: Turn, text: str, parsed: ParseResult) -> list[Reply]:
     """Store the question (not the facts) and ask it with buttons."""
     if parsed.implausible:
         set_pending_question(turn.session, turn.runner_id, "implausible", {"text": text[:2000]})
-        buttons = ((Button("✏️ I'll fix it", "clar:retype"), Button("🗑 Forget it", "clar:drop")),)
+        buttons = ((button("clar_retype", "clar:retype"), button("clar_drop", "clar:drop")),)
         return [turn.say("clarify/implausible", buttons=buttons, items=parsed.implausible)]
     options = [i for i, _ in parsed.alternatives if i in INTENT_CHOICES][:3]
     if not options:
         options = ["log_run", "ask_today", "help"]
     set_pending_question(turn.session, turn.runner_id, "intent", {"text": text[:2000], "options": options})
     buttons = tuple((Button(label, f"clar:intent:{intent}"),) for intent, label in _labels(turn, options))
-    return [turn.say("clarify/intent", buttons=(*buttons, (Button("🤷 Something else", "clar:drop"),)))]
+    return [turn.say("clarify/intent", buttons=(*buttons, (button("clar_else", "clar:drop"),)))]
 
 
 def _labels(turn: Turn, options: list[str]) -> list[tuple[str, str]]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.dialog.keyboards import button as make_button
 from bot.dialog.turn import Turn
-from bot.dialog.types import Button, Identity, Incoming, Reply
+from bot.dialog.types import Identity, Incoming, Reply
 from bot.handlers.data import small_int
 from bot.services import groups as svc
 from models.queries import group_by_chat
@@ -90,7 +91,7 @@ def _assign(turn: Turn, group: CoachGroup, identity: Identity, incoming: Incomin
     if plan.runner.chat_id is None:
         return [turn.say("groups/assign_unreachable", a=plan)]
     data = f"asg:{group.id}:{plan.day.strftime('%Y%m%d')}:{plan.workout_type}:{plan.minutes}"
-    buttons = ((Button("✅ Accept", data + ":y"), Button("❌ Decline", data + ":n")),)
+    buttons = ((make_button("assign_accept", data + ":y"), make_button("assign_decline", data + ":n")),)
     offer = turn.say("groups/assign_offer", buttons=buttons, a=plan, group=group)
     return [turn.say("groups/assign_sent", a=plan),
             Reply(text=offer.text, buttons=offer.buttons, chat_id=plan.runner.chat_id)]
@@ -108,9 +109,8 @@ GROUP_HANDLERS = {"coach": _coach, "join": _join, "leave": _leave, "team": _team
 def consent_question(turn: Turn, group: CoachGroup, chat_id: int | None = None) -> Reply:
     """The private question: what may this group see?"""
     g = group.id
-    buttons = ((Button("📊 Summary only", f"consent:{g}:summary"),),
-               (Button("📊 + 🩺 Summary and wellness flags", f"consent:{g}:wellness"),),
-               (Button("🚫 Nothing, don't join", f"consent:{g}:no"),))
+    scopes = ("summary", "wellness", "no")
+    buttons = tuple((make_button(f"consent_{scope}", f"consent:{g}:{scope}"),) for scope in scopes)
     reply = turn.say("groups/consent_question", buttons=buttons, group=group)
     return Reply(text=reply.text, buttons=reply.buttons, chat_id=chat_id)
 

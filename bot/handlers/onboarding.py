@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from bot.dialog.keyboards import button
 from bot.dialog.turn import Turn
 from bot.dialog.types import Button, Incoming, Reply
 from bot.handlers.data import small_int
@@ -22,30 +23,29 @@ DONE = "done"
 
 
 def _skip(step: str) -> Button:
-    return Button("Skip ⏭", f"ob:{step}:skip")
+    return button("ob_skip", f"ob:{step}:skip")
+
+
+def _choices(step: str, keys: tuple[str, ...]) -> tuple[Button, ...]:
+    return tuple(button(f"ob_{key}", f"ob:{step}:{key}") for key in keys)
 
 
 def _buttons(turn: Turn, step: str) -> tuple[tuple[Button, ...], ...]:
     if step == NAME and turn.runner.name:
-        return ((Button(f"Call me {turn.runner.name}", f"ob:{NAME}:keep"), _skip(step)),)
+        return ((button("ob_keep_name", f"ob:{NAME}:keep", name=turn.runner.name), _skip(step)),)
     if step == EXPERIENCE:
-        return (tuple(Button(label, f"ob:{step}:{key}") for key, label in (
-            ("novice", "🌱 New to running"), ("intermediate", "🏃 A few years"), ("advanced", "🚀 Experienced"))),
-                (_skip(step),))
+        return (_choices(step, ("novice", "intermediate", "advanced")), (_skip(step),))
     if step == VOLUME:
-        return (tuple(Button(label, f"ob:{step}:{key}") for key, label in (
-            ("v0", "<10 km"), ("v1", "10–25"), ("v2", "25–40"), ("v3", "40–60"), ("v4", "60+"))), (_skip(step),))
+        return (_choices(step, ("v0", "v1", "v2", "v3", "v4")), (_skip(step),))
     if step == GOAL:
-        return (tuple(Button(label, f"ob:{step}:{key}") for key, label in (
-            ("5k", "5 km"), ("10k", "10 km"), ("half", "Half"), ("marathon", "Marathon"))),
-                (Button("💪 General fitness", f"ob:{step}:fitness"), _skip(step)))
+        return (_choices(step, ("5k", "10k", "half", "marathon")), (*_choices(step, ("fitness",)), _skip(step)))
     if step == DAYS:
-        return (tuple(Button(label, f"ob:{step}:{key}") for key, label in (
-            ("d3", "3 days"), ("d4", "4 days"), ("d5", "5 days"), ("d7", "Any day"))), (_skip(step),))
+        return (_choices(step, ("d3", "d4", "d5", "d7")), (_skip(step),))
     if step == MINUTES:
-        return (tuple(Button(f"{m} min", f"ob:{step}:{m}") for m in (30, 45, 60, 90)), (_skip(step),))
+        return (tuple(button("minutes", f"ob:{step}:{m}", value=m) for m in (30, 45, 60, 90)), (_skip(step),))
     if step == MORNING:
-        return (tuple(Button(t, f"ob:{step}:{t}") for t in ("06:00", "07:00", "08:00")), (_skip(step),))
+        return (tuple(button("plain", f"ob:{step}:{t}", value=t) for t in ("06:00", "07:00", "08:00")),
+                (_skip(step),))
     return ((_skip(step),),)
 
 
@@ -57,7 +57,7 @@ def ask(turn: Turn, step: str, retry: bool = False) -> Reply:
 def start(turn: Turn) -> list[Reply]:
     """/start: welcome, then the first question (or a welcome back for someone already set up)."""
     if turn.runner.onboarding_step == DONE:
-        return [turn.say("onboarding/welcome_back", buttons=((Button("⚙️ Set up again", "ob:restart:go"),),))]
+        return [turn.say("onboarding/welcome_back", buttons=((button("ob_restart", "ob:restart:go"),),))]
     turn.runner.onboarding_step = NAME
     return [turn.say("onboarding/welcome"), ask(turn, NAME)]
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bot.dialog.keyboards import button
 from bot.dialog.turn import Turn
-from bot.dialog.types import Button, Reply
+from bot.dialog.types import Reply
 from bot.services.privacy import delete_everything, export_zip
 
 
@@ -21,7 +22,7 @@ def export(turn: Turn, arg: str = "") -> list[Reply]:
 
 def delete_request(turn: Turn, arg: str = "") -> list[Reply]:
     """Ask for confirmation before deleting everything."""
-    buttons = ((Button("🗑 Yes, delete everything", "del:yes"), Button("Cancel", "del:no")),)
+    buttons = ((button("delete_yes", "del:yes"), button("delete_no", "del:no")),)
     return [turn.say("privacy/delete_confirm", buttons=buttons)]
 
 
