@@ -14,7 +14,7 @@ from bot.handlers.data import small_int
 from bot.nlu import parse
 from bot.services import onboarding as ob
 from bot.services.logbook import log_session
-from bot.services.profile import parse_clock
+from bot.services.profile import apply_goal, parse_clock
 
 NAME, EXPERIENCE, VOLUME, RACE, GOAL, GOAL_DETAILS, DAYS, MINUTES, TIMEZONE, MORNING = (
     "name", "experience", "volume", "race", "goal", "goal_details", "days", "minutes", "timezone", "morning")
@@ -156,18 +156,9 @@ def _apply(turn: Turn, step: str, text: str) -> bool:
         r.weekly_km = km * 1.609 if "mi" in text.lower() else km
     elif step == RACE:
         return _recent_race(turn, text)
-    elif step == GOAL:
-        return _goal(turn, text)
-    elif step == GOAL_DETAILS:
-        e = parse(f"goal {text}", tz=turn.tz, now=turn.now).entities
-        day = e.get("race_date") or e.get("date")
-        target = e.get("target_time_s") or e.get("duration_s")
-        if day is None and target is None:
-            return False
-        if day is not None and date.fromisoformat(str(day)[:10]) > turn.today:
-            r.goal_date = date.fromisoformat(str(day)[:10])
-        if target is not None:
-            r.goal_time_s = float(target)
+    elif step in (GOAL, GOAL_DETAILS):
+        entities = parse(f"my goal: {text}", tz=turn.tz, now=turn.now).entities
+        return apply_goal(r, entities, text, turn.today) in ("race", "fitness")
     elif step == DAYS:
         days = ob.weekdays_in(text)
         n = ob.number_in(text)
@@ -210,22 +201,4 @@ def _recent_race(turn: Turn, text: str) -> bool:
     logged.activity.name = "Race"
     turn.session.add(logged.activity)
     turn.stored.append("activity")
-    return True
-
-
-def _goal(turn: Turn, text: str) -> bool:
-    r = turn.runner
-    low = text.lower()
-    if any(w in low for w in ("fit", "health", "no race", "general")):
-        r.goal_kind, r.goal_distance_m = "fitness", None
-        return True
-    e = parse(f"goal {text}", tz=turn.tz, now=turn.now).entities
-    distance = e.get("race_distance_m") or e.get("distance_m")
-    if not distance:
-        return False
-    r.goal_kind, r.goal_distance_m = "race", float(distance)
-    if e.get("race_date"):
-        r.goal_date = date.fromisoformat(str(e["race_date"])[:10])
-    if e.get("target_time_s"):
-        r.goal_time_s = float(e["target_time_s"])
     return True

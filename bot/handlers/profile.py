@@ -8,31 +8,27 @@ from bot.dialog.turn import Turn
 from bot.dialog.types import Reply
 from bot.handlers.common import entity_date
 from bot.nlu import ParseResult
-from bot.services.profile import WEEKDAYS, next_weekday, parse_clock, parse_time_zone, set_day_constraint
+from bot.services.profile import (
+    WEEKDAYS,
+    apply_goal,
+    next_weekday,
+    parse_clock,
+    parse_time_zone,
+    set_day_constraint,
+)
 
 EXPERIENCE = ("novice", "intermediate", "advanced")
 
 
 def set_goal(turn: Turn, parsed: ParseResult) -> list[Reply]:
     """A race (distance, date, target time) or general fitness."""
-    e, r = parsed.entities, turn.runner
-    if e.get("race_distance_m") is None and e.get("race_date") is None and e.get("target_time_s") is None:
-        if any(w in turn.text.lower() for w in ("fitness", "get fit", "stay fit", "no race", "healthy")):
-            r.goal_kind, r.goal_distance_m, r.goal_date, r.goal_time_s = "fitness", None, None, None
-            turn.stored.append("goal")
-            return [turn.say("profile/goal_set")]
+    outcome = apply_goal(turn.runner, parsed.entities, turn.text, turn.today)
+    if outcome == "none":
         return [turn.say("profile/goal_show")]
-    r.goal_kind = "race"
-    if e.get("race_distance_m") is not None:
-        r.goal_distance_m = float(e["race_distance_m"])
-    if e.get("race_date") is not None:
-        day = date.fromisoformat(str(e["race_date"])[:10])
-        if day < turn.today:
-            return [turn.say("profile/goal_past", day=day)]
-        r.goal_date = day
-    if e.get("target_time_s") is not None:
-        r.goal_time_s = float(e["target_time_s"])
-    turn.session.add(r)
+    if outcome == "past":
+        raw = parsed.entities.get("race_date") or parsed.entities.get("date")
+        return [turn.say("profile/goal_past", day=date.fromisoformat(str(raw)[:10]))]
+    turn.session.add(turn.runner)
     turn.stored.append("goal")
     return [turn.say("profile/goal_set")]
 

@@ -90,3 +90,30 @@ def day_constraints(session: Session, runner_id: int, since: date) -> list[DayCo
     """Constraints from ``since`` on."""
     stmt = select(DayConstraint).where(DayConstraint.runner_id == runner_id, DayConstraint.local_date >= since)
     return list(session.exec(stmt).all())
+
+
+FITNESS_WORDS = ("fitness", "get fit", "stay fit", "no race", "healthy", "general")
+
+
+def apply_goal(runner: Runner, entities: dict[str, object], text: str, today: date) -> str:
+    """Update the runner's goal from what a goal message said: "race", "fitness", "past" (a race date
+    already behind us: nothing changed) or "none" (nothing usable: nothing changed)."""
+    distance = entities.get("race_distance_m") or entities.get("distance_m")
+    raw_day = entities.get("race_date") or entities.get("date")
+    target = entities.get("target_time_s") or entities.get("duration_s")
+    if distance is None and any(w in text.lower() for w in FITNESS_WORDS):
+        runner.goal_kind, runner.goal_distance_m, runner.goal_date, runner.goal_time_s = "fitness", None, None, None
+        return "fitness"
+    if distance is None and raw_day is None and target is None:
+        return "none"
+    day = date.fromisoformat(str(raw_day)[:10]) if raw_day is not None else None
+    if day is not None and day < today:
+        return "past"
+    runner.goal_kind = "race"
+    if distance is not None:
+        runner.goal_distance_m = float(str(distance))
+    if day is not None:
+        runner.goal_date = day
+    if target is not None:
+        runner.goal_time_s = float(str(target))
+    return "race"
