@@ -43,8 +43,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.ndimage import maximum_filter1d
-from scipy.signal import lfilter
 
 from coaching.inputs import RUN_SPORTS, FloatArray, RunnerProfile
 from coaching.load import SessionLoadModel
@@ -86,8 +84,32 @@ COLUMNS: tuple[str, ...] = (
 
 
 def ewma(x: FloatArray, decay: float, gain: float) -> FloatArray:
-    """y_t = decay * y_(t-1) + gain * x_t along the last axis, y_(-1) = 0 (scipy lfilter)."""
-    return np.asarray(lfilter([gain], [1.0, -decay], x, axis=-1), dtype=np.float64)
+    """y_t = decay * y_(t-1) + gain * x_t along the last axis, y_(-1) = 0 (a first-order IIR filter).
+
+    Computed in blocks with the closed form y_(s+j) = decay^(j+1) y_(s-1) + gain decay^j
+    sum_(i<=j) x_(s+i) decay^(-i), so that numpy does the work in C; blocks are short enough that
+    decay^(-i) stays below 1e12 (loads are non-negative, so no cancellation). Pure numpy: the engine
+    does not import SciPy, whose signal module alone costs the bot ~40 MB and half a second at start.
+    """
+    a = np.asarray(x, dtype=np.float64)
+    n = a.shape[-1]
+    out = np.empty_like(a)
+    if n == 0:
+        return out
+    if not 0.0 < decay < 1.0:
+        raise ValueError("decay must be in (0, 1)")
+    block = max(1, min(n, int(np.log(1e12) / -np.log(decay))))
+    j = np.arange(block, dtype=np.float64)
+    grow = decay ** -j  # decay^(-i)
+    shrink = decay**j  # decay^j
+    carry = np.zeros(a.shape[:-1])
+    for s in range(0, n, block):
+        m = min(block, n - s)
+        part = np.cumsum(a[..., s : s + m] * grow[:m], axis=-1) * (gain * shrink[:m])
+        part += carry[..., None] * (decay * shrink[:m])
+        out[..., s : s + m] = part
+        carry = part[..., -1]
+    return out
 
 
 def impulse_response(x: FloatArray, tau_days: float) -> FloatArray:
@@ -120,11 +142,23 @@ def shift(x: FloatArray, days: int, fill: float = 0.0) -> FloatArray:
 
 
 def trailing_max(x: FloatArray, window: int, fill: float = 0.0) -> FloatArray:
-    """Max over the last ``window`` days including today; days before the start count as ``fill``."""
-    return np.asarray(
-        maximum_filter1d(x, size=window, axis=-1, mode="constant", cval=fill, origin=(window - 1) // 2),
-        dtype=np.float64,
-    )
+    """Max over the last ``window`` days including today; days before the start count as ``fill``.
+
+    O(days) whatever the window (van Herk 1992 / Gil & Werman 1993): block-wise running maxima
+    from the left and from the right, combined at each window's two ends.
+    """
+    a = np.asarray(x, dtype=np.float64)
+    n = a.shape[-1]
+    if window <= 1 or n == 0:
+        return a.copy()
+    lead = (*a.shape[:-1],)
+    total = -(-(n + window - 1) // window) * window  # padded length, a multiple of the window
+    padded = np.full((*lead, total), fill)
+    padded[..., window - 1 : window - 1 + n] = a
+    blocks = padded.reshape(*lead, total // window, window)
+    left = np.maximum.accumulate(blocks, axis=-1).reshape(*lead, total)
+    right = np.maximum.accumulate(blocks[..., ::-1], axis=-1)[..., ::-1].reshape(*lead, total)
+    return np.maximum(right[..., :n], left[..., window - 1 : window - 1 + n])
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from coaching.training_load import daily_metrics, trailing_max, williams_ewma
+from coaching.training_load import daily_metrics, ewma, trailing_max, williams_ewma
 
 
 def _sessions(loads: list[float], start: str = "2024-01-01", dist: list[float] | None = None) -> pd.DataFrame:
@@ -106,3 +108,24 @@ def test_start_end_and_many_runners() -> None:
     full = daily_metrics(a)
     assert dm.loc[1, "fitness"].iloc[0] == pytest.approx(full["fitness"].iloc[2])
     assert dm.loc[7, "load"].iloc[:2].tolist() == [0.0, 0.0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(days=st.integers(0, 900), runners=st.integers(1, 4), tau=st.sampled_from([2.0, 7.0, 28.0, 42.0]),
+       seed=st.integers(0, 2**16))
+def test_ewma_and_trailing_max_match_their_day_by_day_definitions(days: int, runners: int, tau: float,
+                                                                   seed: int) -> None:
+    """The blocked numpy forms give what the recurrence / the window definition give, over years of days."""
+    rng = np.random.default_rng(seed)
+    x = rng.gamma(1.0, 60.0, (runners, days)) * (rng.random((runners, days)) < 0.6)
+    decay = math.exp(-1.0 / tau)
+    want = np.zeros_like(x)
+    prev = np.zeros(runners)
+    for t in range(days):
+        prev = decay * prev + (1.0 - decay) * x[:, t]
+        want[:, t] = prev
+    assert np.allclose(ewma(x, decay, 1.0 - decay), want, rtol=1e-9, atol=1e-9)
+    for window in (1, 7, 30):
+        naive = np.array([[max([-1.0] * max(0, window - 1 - t) + list(row[max(0, t - window + 1): t + 1]))
+                           for t in range(days)] for row in x]).reshape(runners, days)
+        assert np.array_equal(trailing_max(x, window, fill=-1.0), naive)
