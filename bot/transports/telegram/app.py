@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine
 from telegram import BotCommand, Update
@@ -30,6 +31,28 @@ COMMANDS = ("today", "log", "plan", "predict", "risk", "progress", "why", "goal"
             "coach", "join", "leave", "team", "export", "delete", "privacy", "help")
 
 
+#: Dialog threads on PostgreSQL: transactions overlap their round trips to the server.
+POSTGRES_DIALOG_THREADS = 4
+
+
+def dialog_executor(engine: Engine) -> ThreadPoolExecutor:
+    """Where blocking dialog work runs, off the event loop.
+
+    SQLite takes one writer at a time and its busy handler sleeps while it waits, so concurrent
+    transactions from several threads left the bot idle under load; one thread runs them back to back
+    (the GIL would serialise their Python work anyway). PostgreSQL gets a few threads.
+    """
+    threads = 1 if engine.dialect.name == "sqlite" else POSTGRES_DIALOG_THREADS
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="dialog")
+
+
+async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
+    """Let the dialog work in flight finish, then release its threads."""
+    executor = application.bot_data.get("dialog_executor")
+    if executor is not None:
+        await asyncio.to_thread(executor.shutdown, wait=True)
+
+
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
     """Publish the commands menu (setMyCommands) and train the message classifier in the background."""
     warm_up(background=True)
@@ -52,8 +75,9 @@ def build_application(settings: Settings, engine: Engine, *, clock: Clock = syst
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_overall_rate,
                                                       max_retries=3))
-    application = builder.post_init(_post_init).build()
+    application = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
     application.bot_data["dialog"] = Dialog(engine, clock=clock, default_time_zone=settings.default_time_zone)
+    application.bot_data["dialog_executor"] = dialog_executor(engine)
 
     private = filters.ChatType.PRIVATE
     application.add_handler(ChatMemberHandler(handlers.on_bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))

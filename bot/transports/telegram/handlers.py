@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
+from concurrent.futures import Executor
+from typing import TypeVar
 
 from telegram import Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, TelegramError
@@ -15,6 +18,7 @@ from bot.transports.telegram.send import send_reply
 from prompts import render
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _dialog(context: ContextTypes.DEFAULT_TYPE) -> Dialog:
@@ -25,6 +29,12 @@ def _dialog(context: ContextTypes.DEFAULT_TYPE) -> Dialog:
         except RuntimeError:
             pass  # not initialised yet: deep links fall back to /join
     return dialog
+
+
+async def _off_loop(context: ContextTypes.DEFAULT_TYPE, call: Callable[..., T], *args: object) -> T:
+    """Run blocking dialog work on the application's dialog executor (see ``app.dialog_executor``)."""
+    executor: Executor | None = context.application.bot_data.get("dialog_executor")
+    return await asyncio.get_running_loop().run_in_executor(executor, call, *args)
 
 
 def _identity(update: Update) -> Identity:
@@ -39,7 +49,7 @@ def _identity(update: Update) -> Identity:
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> None:
     """Run the dialog off the event loop, then send every reply in order."""
     identity = _identity(update)
-    replies = await asyncio.to_thread(_dialog(context).handle, identity, incoming)
+    replies = await _off_loop(context, _dialog(context).handle, identity, incoming)
     await deliver(context, identity, replies)
 
 
@@ -52,7 +62,7 @@ async def deliver(context: ContextTypes.DEFAULT_TYPE, identity: Identity, replie
             await _send_with_retries(context, chat_id, reply)
         except Forbidden:
             if chat_id == identity.chat_id and identity.chat_type == "private":
-                await asyncio.to_thread(_dialog(context).mark_inactive, identity.external_id)
+                await _off_loop(context, _dialog(context).mark_inactive, identity.external_id)
                 return
             log.info("could not reach a chat (forbidden)")
 
@@ -109,7 +119,7 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await _answer(update, context, Incoming(file_name=name, file_size=size))
         return
     probe = Incoming(file_name=name, file_size=size)
-    progress = await asyncio.to_thread(dialog.progress_for, identity, probe)
+    progress = await _off_loop(context, dialog.progress_for, identity, probe)
     if progress is not None:
         await deliver(context, identity, [progress])
     data = bytes(await (await doc.get_file()).download_as_bytearray())
@@ -150,7 +160,7 @@ async def on_bot_membership(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     assert change is not None
     if change.chat.type == "private":
         if change.new_chat_member.status in ("kicked", "left"):
-            await asyncio.to_thread(_dialog(context).mark_inactive, f"tg:{change.from_user.id}")
+            await _off_loop(context, _dialog(context).mark_inactive, f"tg:{change.from_user.id}")
         return
     joined = change.new_chat_member.status in ("member", "administrator")
     was_in = change.old_chat_member.status in ("member", "administrator", "creator")
@@ -173,7 +183,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     error = context.error
     if isinstance(error, ChatMigrated) and isinstance(update, Update) and update.effective_chat is not None:
         identity = _identity(update)
-        await asyncio.to_thread(_dialog(context).handle, identity,
+        await _off_loop(context, _dialog(context).handle, identity,
                                 Incoming(event="migrated", new_chat_id=error.new_chat_id))
         return
     log.error("update failed: %s", type(error).__name__, exc_info=error)

@@ -21,6 +21,11 @@ from telegram.ext import Application
 log = logging.getLogger(__name__)
 
 POLL_TIMEOUT_S = 25
+#: Chats handled at once. The dialog runs one at a time under the GIL anyway; more chats in flight only
+#: add outgoing connections, and httpx/httpcore's pool gets slower with every open connection (its
+#: request-to-connection assignment scans the whole pool on each request), which cost more CPU than
+#: the dialog itself at 100 concurrent chats.
+CONCURRENT_CHATS = 8
 BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 
 
@@ -71,9 +76,12 @@ async def handle_batch(application: Application, updates: tuple[Update, ...]) ->
     for update in updates:
         by_chat.setdefault(chat_key(update), []).append(update)
 
+    slots = asyncio.Semaphore(CONCURRENT_CHATS)
+
     async def in_order(chat_updates: list[Update]) -> None:
-        for update in chat_updates:
-            await application.process_update(update)
+        async with slots:
+            for update in chat_updates:
+                await application.process_update(update)
 
     await asyncio.gather(*(in_order(u) for u in by_chat.values()))
 
@@ -100,7 +108,7 @@ async def _sleep(stop: asyncio.Event, seconds: float) -> None:
 
 
 async def run_polling(application: Application, post_init: object = None) -> None:  # type: ignore[type-arg]
-    """Initialise, start (handlers, JobQueue), poll until SIGTERM/SIGINT, then stop cleanly."""
+    """Initialise, start (handlers, JobQueue), poll until SIGTERM/SIGINT, then stop and shut down cleanly."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -117,3 +125,5 @@ async def run_polling(application: Application, post_init: object = None) -> Non
             await poll(application, stop)
         finally:
             await application.stop()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
