@@ -77,6 +77,11 @@ def vdot_equivalent_time(time_s: float, distance_m: float, target_distance_m: fl
     return race_time_from_vdot(vdot_from_race(distance_m, time_s), target_distance_m)
 
 
+#: Efforts that :func:`estimate_vdot` uses: 1.5 km to a marathon (the range Daniels' tables cover), metres.
+EFFORT_MIN_M = 1500.0
+EFFORT_MAX_M = 42_500.0
+
+
 @dataclass(frozen=True, slots=True)
 class VdotEstimate:
     """A runner's VDOT (ml/kg/min) from their best recent effort, with the effort it came from."""
@@ -96,7 +101,7 @@ def estimate_vdot(efforts: list[tuple[str, float, float]]) -> VdotEstimate | Non
     """
     best: VdotEstimate | None = None
     for date, distance_m, time_s in efforts:
-        if not (1500.0 <= distance_m <= 42_500.0) or time_s <= 0:
+        if not (EFFORT_MIN_M <= distance_m <= EFFORT_MAX_M) or time_s <= 0:
             continue
         v = vdot_from_race(distance_m, time_s)
         if best is None or v > best.vdot:
