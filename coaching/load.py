@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Self
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from coaching.inputs import (
@@ -151,6 +152,19 @@ def estimate_threshold_pace(sessions: pd.DataFrame) -> pd.Series:
     return pd.Series(med[keep] * EASY_FRACTION_OF_THRESHOLD, index=pd.Index(uniq[keep], name="runner_id"))
 
 
+def _lookup(keys: npt.NDArray[np.int64], values: FloatArray, wanted: npt.NDArray[np.int64],
+            default: float) -> FloatArray:
+    """``values`` at ``wanted`` keys (``default`` for keys not in ``keys`` and for NaN values)."""
+    if not len(keys):
+        return np.full(len(wanted), default)
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    pos = np.clip(np.searchsorted(sorted_keys, wanted), 0, len(keys) - 1)
+    found = sorted_keys[pos] == wanted
+    out = np.where(found, values[order][pos], default)
+    return np.where(np.isnan(out), default, out)
+
+
 @dataclass
 class SessionLoadModel:
     """Computes session load in LU and calibrates the methods to sRPE per runner.
@@ -189,25 +203,23 @@ class SessionLoadModel:
             est = threshold.reindex(uniq).to_numpy(dtype=np.float64)[inv]
             thr = np.where(np.isnan(thr), est, thr)
         thr = np.where(np.isnan(thr), DEFAULT_THRESHOLD_PACE_S_PER_KM, thr)
+        sports = sport.tolist()
         with np.errstate(divide="ignore", invalid="ignore"):
-            raw = pd.DataFrame(
-                {
-                    "srpe": srpe(s["rpe"].to_numpy(dtype=np.float64), dur),
-                    "trimp": banister_trimp(dur, hr, hr_rest, hr_max, prof.female[inv]),
-                    "edwards": edwards_trimp(dur, hr, hr_max),
-                },
-                index=s.index,
-            )
-            pace_ok = pd.Series(sport, index=s.index).isin(_PACE_SPORTS).to_numpy() & (dist > 0)
-            raw["pace"] = np.where(pace_ok, pace_stress(dur, dist, thr), np.nan)
+            pace_ok = np.fromiter((x in _PACE_SPORTS for x in sports), dtype=bool, count=len(sports)) & (dist > 0)
             pace = dur / (dist / 1000.0)
-            raw["intensity_pace"] = np.where(pace_ok, np.clip(thr / pace, 0.3, 1.5), np.nan)
             hrr = (hr - hr_rest) / (hr_max - hr_rest)
-            raw["hrr"] = np.clip(hrr, 0.0, 1.0)
-        raw["threshold_pace_s_per_km"] = thr
-        default_rpe = pd.Series(sport, index=s.index).map(DEFAULT_RPE).fillna(3.5).to_numpy(dtype=np.float64)
-        raw["duration"] = default_rpe * dur / 60.0
-        return raw
+            columns = {
+                "srpe": srpe(s["rpe"].to_numpy(dtype=np.float64), dur),
+                "trimp": banister_trimp(dur, hr, hr_rest, hr_max, prof.female[inv]),
+                "edwards": edwards_trimp(dur, hr, hr_max),
+                "pace": np.where(pace_ok, pace_stress(dur, dist, thr), np.nan),
+                "intensity_pace": np.where(pace_ok, np.clip(thr / pace, 0.3, 1.5), np.nan),
+                "hrr": np.clip(hrr, 0.0, 1.0),
+                "threshold_pace_s_per_km": thr,
+            }
+        default_rpe = np.fromiter((DEFAULT_RPE.get(x, 3.5) for x in sports), dtype=np.float64, count=len(sports))
+        columns["duration"] = default_rpe * dur / 60.0
+        return pd.DataFrame(columns, index=s.index)  # one construction: pandas set-up per column dominated
 
     def fit(
         self, sessions: pd.DataFrame, profiles: Mapping[int, RunnerProfile] | RunnerProfile | None = None
@@ -222,8 +234,8 @@ class SessionLoadModel:
     def _fit_raw(self, s: pd.DataFrame, raw: pd.DataFrame) -> Self:
         rid = s["runner_id"].to_numpy(dtype=np.int64)
         runners, inv = np.unique(rid, return_inverse=True)
-        out = pd.DataFrame(index=pd.Index(runners, name="runner_id"))
-        out_n = pd.DataFrame(index=out.index)
+        ratios: dict[str, FloatArray] = {}
+        counts: dict[str, FloatArray] = {}
         srpe_v = raw["srpe"].to_numpy(dtype=np.float64)
         for m in ("trimp", "edwards", "pace"):
             pop = float(self.population_log_ratio[m])
@@ -233,8 +245,11 @@ class SessionLoadModel:
             n = np.bincount(inv[ok], minlength=len(runners)).astype(np.float64)
             tot = np.bincount(inv[ok], weights=lr[ok], minlength=len(runners))
             # shrunk mean: w * mean + (1 - w) * pop with w = n / (n + k)
-            out[m] = (tot + self.shrinkage_k * pop) / (n + self.shrinkage_k)
-            out_n[m] = n
+            ratios[m] = (tot + self.shrinkage_k * pop) / (n + self.shrinkage_k)
+            counts[m] = n
+        index = pd.Index(runners, name="runner_id")
+        out = pd.DataFrame(ratios, index=index)
+        out_n = pd.DataFrame(counts, index=index)
         self.log_ratio_ = out
         self.n_calibration_ = out_n
         return self
@@ -259,7 +274,8 @@ class SessionLoadModel:
         for m in ("trimp", "edwards", "pace"):
             pop = float(self.population_log_ratio[m])
             if log_ratio is not None and len(log_ratio):
-                lr = log_ratio[m].reindex(rid).fillna(pop).to_numpy(dtype=np.float64)
+                lr = _lookup(log_ratio.index.to_numpy(dtype=np.int64), log_ratio[m].to_numpy(dtype=np.float64),
+                             rid, pop)
             else:
                 lr = np.full(len(s), pop)
             cand = raw[m].to_numpy(dtype=np.float64) * np.exp(lr)
@@ -269,13 +285,10 @@ class SessionLoadModel:
         use = np.isnan(load)
         load = np.where(use, raw["duration"].to_numpy(dtype=np.float64), load)
         method[use] = "duration"
-        out = s.copy()
-        out["load"] = load
-        out["load_method"] = method
-        out["intensity_pace"] = raw["intensity_pace"].to_numpy()
-        out["hrr"] = raw["hrr"].to_numpy()
-        out["threshold_pace_s_per_km"] = raw["threshold_pace_s_per_km"].to_numpy()
-        return out
+        data = {c: s[c].to_numpy() for c in s.columns}
+        data.update(load=load, load_method=method, intensity_pace=raw["intensity_pace"].to_numpy(),
+                    hrr=raw["hrr"].to_numpy(), threshold_pace_s_per_km=raw["threshold_pace_s_per_km"].to_numpy())
+        return pd.DataFrame(data, index=s.index)
 
     def fit_transform(
         self, sessions: pd.DataFrame, profiles: Mapping[int, RunnerProfile] | RunnerProfile | None = None

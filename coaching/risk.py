@@ -125,16 +125,16 @@ def area_weight(area: object) -> float:
 def pain_feature(checkins: pd.DataFrame) -> FloatArray:
     """Per check-in row: area weight x clip(pain score / 5, 0, 1.6) (0 when no pain reported)."""
     score = checkins["pain_score"].to_numpy(dtype=np.float64)
-    area = checkins["pain_area"]
-    has_area = area.notna().to_numpy()
+    area = checkins["pain_area"].to_numpy(dtype=object)
+    has_area = ~pd.isna(area)
     score = np.where(np.isnan(score) & has_area, 3.0, score)
     inj = checkins["injury"].to_numpy(dtype=np.float64) > 0.5
     score = np.where(inj, np.fmax(score, 5.0), score)
-    uniq = pd.unique(area[has_area])
-    wmap = {a: area_weight(a) for a in uniq}
     w = np.full(len(checkins), UNKNOWN_AREA_WEIGHT)
     if has_area.any():
-        w[has_area] = area[has_area].map(wmap).to_numpy(dtype=np.float64)
+        named = area[has_area].tolist()
+        wmap = {a: area_weight(a) for a in set(named)}
+        w[has_area] = np.array([wmap[a] for a in named], dtype=np.float64)
     return np.asarray(
         np.where(np.isfinite(score), w * np.clip(score / 5.0, 0.0, 1.6), np.nan), dtype=np.float64
     )
@@ -366,7 +366,9 @@ def pain_areas(checkins: pd.DataFrame, day: pd.Timestamp) -> dict[int, str]:
     d = c["date"].to_numpy(dtype="datetime64[ns]")
     lo = (day - pd.Timedelta(days=7)).to_datetime64()
     sel = (d > lo) & (d <= day.to_datetime64()) & (c["pain_feature"].to_numpy(dtype=np.float64) > 0)
-    sel &= c["pain_area"].notna().to_numpy()
+    if not sel.any():
+        return {}
+    sel &= ~pd.isna(c["pain_area"].to_numpy(dtype=object))
     sub = c.loc[sel, ["runner_id", "pain_feature", "pain_area"]]
     if sub.empty:
         return {}

@@ -7,7 +7,7 @@ from bot.dialog.types import Reply
 from bot.nlu import ParseResult
 from bot.services.coach import advise, plan_for
 from bot.services.morning import today_reply
-from bot.services.prediction import predict_for, prediction_trend
+from bot.services.prediction import predict_with_trend
 from bot.services.progress import progress_for
 from models.queries import latest_recommendation
 
@@ -57,13 +57,9 @@ def prediction(turn: Turn, parsed: ParseResult) -> list[Reply]:
     e = parsed.entities
     distance = e.get("race_distance_m") or turn.runner.goal_distance_m
     target = e.get("target_time_s") or (turn.runner.goal_time_s if distance == turn.runner.goal_distance_m else None)
-    result = predict_for(turn.session, turn.runner, turn.today, float(distance) if distance else None,
-                         float(target) if target else None)
-    first = result.predictions[0]
-    if result.n_runs == 0 or len(result.predictions) != 1:
-        return [turn.say("coach/prediction", r=result)]
-    trend = prediction_trend(turn.session, turn.runner, turn.today, first.distance_m)
-    if len(trend.days) < 2:
+    result, trend = predict_with_trend(turn.session, turn.runner, turn.today, float(distance) if distance else None,
+                                       float(target) if target else None)
+    if trend is None or len(trend.days) < 2:
         return [turn.say("coach/prediction", r=result)]
     from bot import charts
 

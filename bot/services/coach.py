@@ -293,9 +293,9 @@ def decide(history: History, assessment: Assessment, today: date) -> Advice:
 
 def advise(session: Session, runner: Runner, today: date) -> Advice:
     """Assess the runner and choose today's workout."""
-    history = load_history(session, runner, today)
-    assessment = assess(sessions_frame(history.activities), checkins_frame(history.checkins), history.profile,
-                        pd.Timestamp(today), runner_id=runner.id)
+    batch = load_batch(session, [runner], today)
+    history = batch.histories[0]
+    assessment = assess(batch.sessions, batch.checkins, history.profile, pd.Timestamp(today), runner_id=runner.id)
     fill_outcomes(session, runner, today, history.activities, history.checkins, history.recommendations)
     return decide(history, assessment, today)
 

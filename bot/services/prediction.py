@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 from sqlmodel import Session
 
 from bot.services.logbook import RUNNING_SPORTS
 from coaching.prediction.population import RunnerTraits
-from coaching.prediction.predict import GoalAssessment, RacePrediction, compare_goal, predict_race
+from coaching.prediction.predict import GoalAssessment, RacePrediction, compare_goal, predict_race, prepare_efforts
 from models.queries import activities
 from models.tables import Runner
 
@@ -29,11 +31,16 @@ class PredictionAnswer:
     n_runs: int
 
 
-def efforts_frame(session: Session, runner: Runner, today: date) -> pd.DataFrame:
-    """Runs of the last year plus the best efforts inside them, for effort detection."""
+def _year_of_activities(session: Session, runner: Runner, today: date) -> list[Any]:
+    """The runner's activities of the last year up to ``today``: everything a prediction reads."""
     assert runner.id is not None
+    return list(activities(session, runner.id, since=today - timedelta(days=365), until=today))
+
+
+def _efforts_of(acts: Sequence[Any]) -> pd.DataFrame:
+    """Runs plus the best efforts inside them, for effort detection."""
     rows = []
-    for a in activities(session, runner.id, since=today - timedelta(days=365), until=today):
+    for a in acts:
         if a.sport not in RUNNING_SPORTS or not a.distance_m or not (a.moving_time_s or a.elapsed_time_s):
             continue
         is_race = bool(a.name) and any(w in (a.name or "").lower() for w in RACE_WORDS)
@@ -47,17 +54,27 @@ def efforts_frame(session: Session, runner: Runner, today: date) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["date", "distance_m", "time_s", "avg_hr", "rpe", "is_race"])
 
 
+def efforts_frame(session: Session, runner: Runner, today: date) -> pd.DataFrame:
+    """Runs of the last year plus the best efforts inside them, for effort detection."""
+    return _efforts_of(_year_of_activities(session, runner, today))
+
+
+def _weekly_km_at(acts: Sequence[Any], runner: Runner, day: date) -> float | None:
+    since = day - timedelta(weeks=WEEKS_FOR_VOLUME)
+    window = [a for a in acts if since <= a.local_date <= day]
+    first = min((a.local_date for a in window), default=None)
+    if first is None:
+        return runner.weekly_km
+    weeks = max(1.0, (day - first).days / 7)
+    total = sum((a.distance_m or 0) for a in window if a.sport in RUNNING_SPORTS) / 1000
+    return round(total / min(weeks, WEEKS_FOR_VOLUME), 1)
+
+
 def weekly_km(session: Session, runner: Runner, today: date) -> float | None:
     """Average running km per week over the last 8 weeks, or what the runner told us."""
     assert runner.id is not None
-    since = today - timedelta(weeks=WEEKS_FOR_VOLUME)
-    acts = activities(session, runner.id, since=since, until=today)
-    first = min((a.local_date for a in acts), default=None)
-    if first is None:
-        return runner.weekly_km
-    weeks = max(1.0, (today - first).days / 7)
-    total = sum((a.distance_m or 0) for a in acts if a.sport in RUNNING_SPORTS) / 1000
-    return round(total / min(weeks, WEEKS_FOR_VOLUME), 1)
+    acts = activities(session, runner.id, since=today - timedelta(weeks=WEEKS_FOR_VOLUME), until=today)
+    return _weekly_km_at(acts, runner, today)
 
 
 def traits_of(runner: Runner, today: date, km: float | None) -> RunnerTraits:
@@ -66,16 +83,22 @@ def traits_of(runner: Runner, today: date, km: float | None) -> RunnerTraits:
     return RunnerTraits(age=age, sex={"f": "female", "m": "male"}.get(runner.sex or ""), weekly_km=km)
 
 
-def predict_for(session: Session, runner: Runner, today: date, distance_m: float | None,
-                target_time_s: float | None) -> PredictionAnswer:
-    """Predict one distance (or the four standard ones) and compare a goal time when given."""
-    efforts = efforts_frame(session, runner, today)
-    km = weekly_km(session, runner, today)
+def _answer(acts: Sequence[Any], runner: Runner, today: date, distance_m: float | None,
+            target_time_s: float | None) -> tuple[PredictionAnswer, pd.DataFrame]:
+    raw = _efforts_of(acts)
+    efforts = prepare_efforts(raw)  # detected once, reused by every prediction below
+    km = _weekly_km_at(acts, runner, today)
     traits = traits_of(runner, today, km)
     distances = (distance_m,) if distance_m and 3000 <= distance_m <= 100_000 else STANDARD_DISTANCES
     predictions = tuple(predict_race(d, efforts, traits, today) for d in distances)
     goal = compare_goal(predictions[0], target_time_s) if target_time_s and len(predictions) == 1 else None
-    return PredictionAnswer(predictions, goal, km, len(efforts))
+    return PredictionAnswer(predictions, goal, km, len(raw)), efforts
+
+
+def predict_for(session: Session, runner: Runner, today: date, distance_m: float | None,
+                target_time_s: float | None) -> PredictionAnswer:
+    """Predict one distance (or the four standard ones) and compare a goal time when given."""
+    return _answer(_year_of_activities(session, runner, today), runner, today, distance_m, target_time_s)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,22 +111,38 @@ class PredictionTrend:
     high_s: tuple[float, ...]
 
 
+def _trend(acts: Sequence[Any], efforts: pd.DataFrame, runner: Runner, today: date, distance_m: float,
+           now: RacePrediction, weeks: int, step_days: int) -> PredictionTrend:
+    first = min((a.local_date for a in acts if a.sport in RUNNING_SPORTS), default=today)
+    points = []
+    for back in range(weeks * 7, 0, -step_days):
+        day = today - timedelta(days=back)
+        if day < first:
+            continue  # before the runner's first run there is nothing of theirs to show
+        past = efforts[efforts["date"] <= pd.Timestamp(day)]
+        p = predict_race(distance_m, past, traits_of(runner, day, _weekly_km_at(acts, runner, day)), day)
+        points.append((day, p.time_s, p.low_s, p.high_s))
+    points.append((today, now.time_s, now.low_s, now.high_s))
+    days, times, lows, highs = zip(*points, strict=True)
+    return PredictionTrend(days, times, lows, highs)
+
+
 def prediction_trend(session: Session, runner: Runner, today: date, distance_m: float, weeks: int = 12,
                      step_days: int = 7) -> PredictionTrend:
     """The prediction as it stood every ``step_days`` over the last ``weeks`` weeks (no hindsight), from the
     runner's first run on; the last point is today."""
-    efforts = efforts_frame(session, runner, today)
-    first = pd.to_datetime(efforts["date"]).min() if not efforts.empty else pd.Timestamp(today)
-    points = []
-    for back in range(weeks * 7, -1, -step_days):
-        day = today - timedelta(days=back)
-        if pd.Timestamp(day) < first:
-            continue  # before the runner's first run there is nothing of theirs to show
-        past = efforts[pd.to_datetime(efforts["date"]) <= pd.Timestamp(day)]
-        p = predict_race(distance_m, past, traits_of(runner, day, weekly_km(session, runner, day)), day)
-        points.append((day, p.time_s, p.low_s, p.high_s))
-    if not points or points[-1][0] != today:
-        p = predict_race(distance_m, efforts, traits_of(runner, today, weekly_km(session, runner, today)), today)
-        points.append((today, p.time_s, p.low_s, p.high_s))
-    days, times, lows, highs = zip(*points, strict=True)
-    return PredictionTrend(days, times, lows, highs)
+    acts = _year_of_activities(session, runner, today)
+    answer, efforts = _answer(acts, runner, today, distance_m, None)
+    return _trend(acts, efforts, runner, today, distance_m, answer.predictions[0], weeks, step_days)
+
+
+def predict_with_trend(session: Session, runner: Runner, today: date, distance_m: float | None,
+                       target_time_s: float | None, weeks: int = 12,
+                       step_days: int = 7) -> tuple[PredictionAnswer, PredictionTrend | None]:
+    """:func:`predict_for` and, when it is about one distance, :func:`prediction_trend`, from one read."""
+    acts = _year_of_activities(session, runner, today)
+    answer, efforts = _answer(acts, runner, today, distance_m, target_time_s)
+    if answer.n_runs == 0 or len(answer.predictions) != 1:
+        return answer, None
+    first = answer.predictions[0]
+    return answer, _trend(acts, efforts, runner, today, first.distance_m, first, weeks, step_days)

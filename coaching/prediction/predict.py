@@ -71,7 +71,10 @@ class GoalAssessment:
     basis: tuple[Factor, ...]
 
 
-def _efforts_frame(efforts: pd.DataFrame | None) -> pd.DataFrame:
+def prepare_efforts(efforts: pd.DataFrame | None) -> pd.DataFrame:
+    """The efforts among ``efforts`` (runs, columns as in :func:`predict_race`), detected unless an
+    ``effort`` column says which; dates as timestamps. Pass the result to several :func:`predict_race`
+    calls to detect once."""
     if efforts is None or efforts.empty:
         return pd.DataFrame(
             {
@@ -114,7 +117,7 @@ def predict_race(
         raise ValueError("distance_m must be between 3 km and 100 km")
     m = model if model is not None else load_population_model()
     now = pd.Timestamp(today)
-    df = _efforts_frame(efforts)
+    df = prepare_efforts(efforts)
     df = df[
         (df["date"] <= now)
         & (df["date"] > now - pd.Timedelta(weeks=lookback_weeks))
