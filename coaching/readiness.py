@@ -49,7 +49,8 @@ sleep, worse wellness today, higher RHR, illness and pain never raise it.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -455,34 +456,51 @@ _UNITS: dict[str, str] = {
 
 def readiness_at(arrays: ReadinessArrays, row: int, day: int) -> Readiness:
     """The :class:`Readiness` object of one runner (row) and day (column)."""
+    return _readiness(arrays, lambda key, name: float(arrays.parts[key][name][row, day]),
+                      float(arrays.score[row, day]), float(arrays.confidence[row, day]))
+
+
+def readiness_on(arrays: ReadinessArrays, day: int) -> list[Readiness]:
+    """:func:`readiness_at` of every runner (row order) on one day, reading each array's column once."""
+    columns = {key: {name: a[:, day].tolist() for name, a in p.items()} for key, p in arrays.parts.items()}
+    scores, confidences = arrays.score[:, day].tolist(), arrays.confidence[:, day].tolist()
+
+    def reader(row: int) -> Callable[[str, str], float]:
+        return lambda key, name: float(columns[key][name][row])
+
+    return [_readiness(arrays, reader(row), scores[row], confidences[row]) for row in range(len(scores))]
+
+
+def _readiness(arrays: ReadinessArrays, value: Callable[[str, str], float], score_value: float,
+               confidence: float) -> Readiness:
     factors: list[Factor] = []
     missing: list[str] = []
     for key, p in arrays.parts.items():
-        if p["present"][row, day] < 0.5:
+        if value(key, "present") < 0.5:
             if key in WEIGHTS:
                 missing.append(key)
             continue
-        lo, hi = float(p["lo"][row, day]), float(p["hi"][row, day])
-        usual = (round(lo, 3), round(hi, 3)) if np.isfinite(lo) and np.isfinite(hi) else None
-        val = float(p["value"][row, day])
+        lo, hi = value(key, "lo"), value(key, "hi")
+        usual = (round(lo, 3), round(hi, 3)) if math.isfinite(lo) and math.isfinite(hi) else None
+        val = value(key, "value")
         detail: dict[str, float | str] = {
-            k.removeprefix("points_"): round(float(a[row, day]), 2) for k, a in p.items() if k.startswith("points_")
+            k.removeprefix("points_"): round(value(key, k), 2) for k in p if k.startswith("points_")
         }
         factors.append(
             Factor(
                 key=key,
-                value=round(val, 3) if np.isfinite(val) else None,
+                value=round(val, 3) if math.isfinite(val) else None,
                 unit=_UNITS[key],
-                contribution=round(float(p["contribution"][row, day]), 2),
+                contribution=round(value(key, "contribution"), 2),
                 usual=usual,
                 detail=detail,
             )
         )
-    score = round(float(arrays.score[row, day]), 1)
+    score = round(score_value, 1)
     return Readiness(
         score=score,
         band=band_of(score),
-        confidence=round(float(arrays.confidence[row, day]), 2),
+        confidence=round(confidence, 2),
         factors=tuple(factors),
         missing=tuple(missing),
     )

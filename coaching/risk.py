@@ -57,7 +57,7 @@ import pandas as pd
 from coaching.factors import Factor
 from coaching.inputs import FloatArray, RunnerProfile, profile_arrays, validate_checkins, validate_sessions
 from coaching.load import load_validated
-from coaching.readiness import Readiness, ReadinessArrays, checkin_grid, readiness_arrays, readiness_at
+from coaching.readiness import Readiness, ReadinessArrays, checkin_grid, readiness_arrays, readiness_on
 from coaching.training_load import DailyArrays, compute_daily, trailing_max, trailing_sum
 
 BASELINE_WEEKLY_P = 0.03
@@ -493,12 +493,11 @@ def assessments_today(arrays: EngineArrays, model: InjuryRiskModel | None = None
     model = model or InjuryRiskModel()
     areas = pain_areas(arrays.checkins, arrays.daily.dates[-1])
     today = {k: a[:, -1].tolist() for k, a in arrays.full.values.items()}
+    readiness = readiness_on(arrays.readiness, -1)
     out: dict[int, Assessment] = {}
     for i, r in enumerate(arrays.daily.runner_ids.tolist()):
         metrics = {k: float(col[i]) for k, col in today.items()}
-        out[int(r)] = Assessment(
-            metrics, readiness_at(arrays.readiness, i, -1), risk_at(arrays, i, -1, model, areas)
-        )
+        out[int(r)] = Assessment(metrics, readiness[i], risk_at(arrays, i, -1, model, areas))
     return out
 
 

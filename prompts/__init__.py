@@ -58,6 +58,7 @@ def environment(html: bool = False) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # templates ship with the package: no stat() of every file on every render
     )
     env.filters["duration"] = _fmt_duration
     env.filters["pace"] = _fmt_pace
