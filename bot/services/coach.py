@@ -198,16 +198,18 @@ def _summaries(history: History, today: date) -> tuple[SessionSummary, ...]:
     return tuple(out)
 
 
-def _weekly_km(history: History, today: date) -> tuple[float, ...]:
-    """Running km of the four Monday-to-Sunday weeks before the current one, oldest first (the planner
-    keeps a week's plan stable from Monday to Sunday)."""
+def _weekly_km(history: History, today: date, weeks: int = 4, skip: int = 0) -> tuple[float, ...]:
+    """Running km of ``weeks`` Monday-to-Sunday weeks, oldest first, ending ``skip`` weeks before the
+    current one (the planner keeps a week's plan stable from Monday to Sunday; the four weeks before
+    this one are the recent load, the eight before those what a runner ran before a long break)."""
     this_monday = today - timedelta(days=today.weekday())
-    weeks = [0.0, 0.0, 0.0, 0.0]
-    for a in recent(history.activities, this_monday - timedelta(days=28)):
-        back = (this_monday - a.local_date).days  # 1..28 for the four previous weeks
-        if a.sport in RUN_SPORTS and 1 <= back <= 28:
-            weeks[3 - (back - 1) // 7] += (a.distance_m or 0.0) / 1000
-    return tuple(round(w, 2) for w in weeks)
+    first, last = 7 * skip + 1, 7 * (skip + weeks)  # days back from this Monday
+    totals = [0.0] * weeks
+    for a in recent(history.activities, this_monday - timedelta(days=last)):
+        back = (this_monday - a.local_date).days
+        if a.sport in RUN_SPORTS and first <= back <= last:
+            totals[weeks - 1 - (back - first) // 7] += (a.distance_m or 0.0) / 1000
+    return tuple(round(w, 2) for w in totals)
 
 
 def _pain(history: History, today: date) -> tuple[str | None, int, bool]:
@@ -270,7 +272,8 @@ def runner_state(history: History, assessment: Assessment, today: date, vdot: fl
         risk_probability=k.probability, risk_band=k.band, risk_factors=k.factors,
         fitness=_num(m.get("fitness")), fatigue=_num(m.get("fatigue")), form=_num(m.get("form")),
         acwr=_num(m.get("acwr")), longest_run_30d_m=max((a.distance_m or 0.0 for a in runs), default=None),
-        weekly_km_recent=_weekly_km(history, today), recent_sessions=_summaries(history, today),
+        weekly_km_recent=_weekly_km(history, today), weekly_km_earlier=_weekly_km(history, today, 8, skip=4),
+        recent_sessions=_summaries(history, today),
         vdot=vdot, threshold_pace_s_per_km=None, hr_max=runner.hr_max, hr_rest=runner.hr_rest,
         pain_area=pain_area, pain_days=pain_days, pain_sharp=pain_sharp, illness=_illness(history, today),
         experience=runner.experience or "intermediate", goal=goal_of(runner), availability=availability_of(runner),

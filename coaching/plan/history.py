@@ -22,12 +22,17 @@ def session_load(s: SessionSummary) -> float:
     return rpe * s.duration_s / 60.0
 
 
+EARLIER_WEEKS = 8
+
+
 def load_summary(today: date, sessions: Sequence[SessionSummary]) -> dict[str, float | None]:
     """fitness, fatigue, form, acwr, longest_run_30d_m, and running km of the four Monday-Sunday
-    weeks before the current week (w0 oldest .. w3 last week)."""
+    weeks before the current week (w0 oldest .. w3 last week) and of the ``EARLIER_WEEKS`` weeks
+    before those (e0 oldest .. e7)."""
     start = today - timedelta(days=EWMA_WINDOW_DAYS)
     daily = [0.0] * EWMA_WINDOW_DAYS
     weekly = [0.0, 0.0, 0.0, 0.0]
+    earlier = [0.0] * EARLIER_WEEKS
     longest = 0.0
     week0 = today - timedelta(days=today.weekday())
     for s in sessions:
@@ -40,6 +45,8 @@ def load_summary(today: date, sessions: Sequence[SessionSummary]) -> dict[str, f
             wk = (week0 - s.date).days  # 1.. for days before this Monday
             if 0 < wk <= 28:
                 weekly[3 - (wk - 1) // 7] += s.distance_m / 1000.0
+            elif 28 < wk <= 28 + 7 * EARLIER_WEEKS:
+                earlier[EARLIER_WEEKS - 1 - (wk - 29) // 7] += s.distance_m / 1000.0
             if back <= 30 and s.distance_m > longest:
                 longest = s.distance_m
     l42, l7, l28 = 2.0 / 43.0, 2.0 / 8.0, 2.0 / 29.0
@@ -58,6 +65,7 @@ def load_summary(today: date, sessions: Sequence[SessionSummary]) -> dict[str, f
         "w1": weekly[1],
         "w2": weekly[2],
         "w3": weekly[3],
+        **{f"e{i}": earlier[i] for i in range(EARLIER_WEEKS)},
     }
 
 
@@ -74,6 +82,7 @@ def state_from_history(today: date, sessions: Sequence[SessionSummary], **fields
         "acwr": s["acwr"],
         "longest_run_30d_m": s["longest_run_30d_m"],
         "weekly_km_recent": (s["w0"], s["w1"], s["w2"], s["w3"]),
+        "weekly_km_earlier": tuple(s[f"e{i}"] for i in range(EARLIER_WEEKS)),
         "recent_sessions": recent,
     }
     computed.update(fields)

@@ -21,7 +21,9 @@ approached within these gates rather than by a fixed weekly percentage:
   easy runs while every single run stays under the spike cap below;
 * acute:chronic band: a week's target is at most 1.3 x the mean of the last four weeks (1.5 x
   while faster growth is allowed: ACWR discriminates weakly, Impellizzeri et al. 2020; Williams et
-  al. 2017 EWMA ACWR, REFERENCES.md) — an outer guard, not the progression rule;
+  al. 2017 EWMA ACWR, REFERENCES.md) — an outer guard, not the progression rule: it limits growth
+  beyond the top week of the four, never the way back to a level the runner already handled after
+  a few short weeks (a cold, a niggle; the single-run cap below still holds run by run);
 * 3:1 loading: a cutback week (x 0.75) after three loading weeks (:func:`is_cutback_week`);
 * single-run spike: no planned run longer than 1.10 x the longest run of the last 30 days
   (Frandsen et al. 2025: hazard ratio 1.64 for runs 10-30 % longer, 1.52 for 30-100 %, 2.28 beyond);
@@ -31,22 +33,39 @@ approached within these gates rather than by a fixed weekly percentage:
   — carry on; 6-13 days (a cold, a niggle) — one gentle week back at 75 % of the pre-break volume
   with easy runs and the long run (no quality), then the previous level; 14+ days (multi-week, e.g.
   an injury) — the conservative protocol: easy running only while a zero week is among the last
-  three, the first week at most half the pre-break volume, then at most +10 % a week from what was
-  run. Short breaks cost little fitness (short-term detraining, Mujika & Padilla 2000; Daniels'
-  Running Formula return rules — not yet in REFERENCES.md, verify before relying on them).
+  three, the first week at most half the pre-break level, then +10 % a week (:func:`return_step`).
+  The pre-break level is the runner's usual week before the break (median of the four weeks before
+  it, from ``RunnerState.weekly_km_earlier`` when the break is longer than the four-week window),
+  and the ramp is anchored on it: a return week cut short by a niggle or a cold is repeated, and
+  the runner is not sent back to the beginner floor or to +10 % of the short week. Short breaks
+  cost little fitness (short-term detraining, Mujika & Padilla 2000; Daniels' Running Formula
+  return rules — not yet in REFERENCES.md, verify before relying on them).
+
+Week structure: the long run on the long-run day; up to two quality sessions, placed jointly so
+that two fit with the long run (Tue-Thu-Sun, not Wed alone: Daniels' Running Formula; Pfitzinger &
+Douglas, Advanced Marathoning); hard days at least 48 h apart. The long run is ``LONG_FRACTION`` of
+the week plus ``LONG_EXTRA`` for the marathon (35-45 % in the standard marathon plans) and the
+half; when the weekday runs are capped by the minutes available, the rest of the target goes to the
+long run up to ``LONG_SHARE_MAX`` of the week (three-run weeks: FIRST-style) — always under the
+single-run spike cap and the long-run day's minutes. Peak weeks: race-pace work plus VO2max
+intervals (Pfitzinger's race-preparation block); taper: 14 days before a marathon or half
+(Bosquet et al. 2007 meta-analysis: 8-14 days, volume -41-60 %, intensity and frequency kept;
+Mujika & Padilla 2003), with race-pace and interval sessions kept in the taper weeks before race
+week and only a short race-pace touch in race week.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from coaching.plan.goals import Goal
 from coaching.plan.paces import TrainingPaces, paces_for
 from coaching.plan.state import RunnerState
-from coaching.plan.workouts import EXPECTED_RPE, HARD_DAY_TYPES, easy_pace_mid
+from coaching.plan.workouts import EXPECTED_RPE, HARD_DAY_TYPES, LONG_PACE_FACTOR, easy_pace_mid
 
 SPIKE_LIMIT = 1.10
 # Breaks (days without running): shorter than SHORT_BREAK_DAYS is no break; from LONG_BREAK_DAYS on
@@ -55,6 +74,8 @@ SHORT_BREAK_DAYS = 6
 LONG_BREAK_DAYS = 14
 SHORT_RETURN_FRACTION = 0.75
 LONG_RETURN_FRACTION = 0.5
+# A return week counts as done (the schedule moves on) when at least this share of its step was run.
+RETURN_STEP_DONE = 0.8
 # Last week's runs felt this many CR-10 points harder than expected: no faster growth.
 RPE_DRIFT_SLOW = 1.0
 ACWR_CAP = 1.3
@@ -82,20 +103,29 @@ PEAK_KM = {
 }
 LONG_CAP_KM = {"marathon": 32.0, "half": 22.0, "10k": 16.0, "5k": 14.0, "general": 16.0}
 # Phase lengths: taper in days before the race, peak and build in weeks.
-TAPER_DAYS = {"marathon": 21, "half": 14, "10k": 10, "5k": 7, "general": 0}
+TAPER_DAYS = {"marathon": 14, "half": 14, "10k": 10, "5k": 7, "general": 0}
 PEAK_WEEKS = {"marathon": 3, "half": 3, "10k": 2, "5k": 2, "general": 0}
 BUILD_WEEKS = {"marathon": 8, "half": 6, "10k": 6, "5k": 5, "general": 0}
 RECOVERY_DAYS_AFTER = {"marathon": 21, "half": 10, "10k": 6, "5k": 4, "general": 0}
 # Taper volume as a fraction of the reference (pre-taper) week, by weeks before the race week.
 TAPER_FRACTION = {
-    "marathon": (0.45, 0.65, 0.8),
+    "marathon": (0.45, 0.65),
     "half": (0.55, 0.8),
     "10k": (0.6, 0.85),
     "5k": (0.65, 0.85),
     "general": (1.0,),
 }
 LONG_FRACTION = {1: 1.0, 2: 0.55, 3: 0.40, 4: 0.33, 5: 0.30}
+# Long-run share added for long goals: marathon long runs are 35-45 % of the week in the standard
+# plans (Pfitzinger & Douglas, Advanced Marathoning; Higdon), half-marathon ones a little less.
+LONG_EXTRA = {"marathon": 0.10, "half": 0.05}
+# When the weekday runs are capped by the minutes available, the rest of the week's target goes to
+# the long run (under the spike cap and the long-run day's minutes), up to this share of the week:
+# three-run weeks put about half the week in the long run (FIRST, Pierce et al.).
+LONG_SHARE_MAX = 0.55
 QUALITY_FRACTION = 0.17
+# With three runs or fewer a week each run is a third of it: the quality session takes a quarter.
+QUALITY_FRACTION_FEW = 0.25
 
 
 def distance_class(goal: Goal) -> str:
@@ -408,6 +438,70 @@ def progression_rate(ref_km: float, goal_km: float, experience: str = "intermedi
     return max(WEEKLY_GROWTH, min(top, WEEKLY_GROWTH + GAP_GAIN * gap))
 
 
+def _break_block(weeks: tuple[float, ...]) -> tuple[int, int] | None:
+    """(first, last) index of the latest run of zero weeks in ``weeks`` (oldest first), or None."""
+    zeros = [i for i, x in enumerate(weeks) if x <= 0.0]
+    if not zeros:
+        return None
+    z1 = zeros[-1]
+    z0 = z1
+    while z0 > 0 and weeks[z0 - 1] <= 0.0:
+        z0 -= 1
+    return z0, z1
+
+
+def pre_break_level(weeks: tuple[float, ...]) -> float:
+    """The runner's usual weekly km before the latest zero-week break in ``weeks`` (oldest first):
+    the median of the four weeks before it — robust to the partial week the break began in and to
+    one unusually big week. 0 when there is no zero week or nothing was run before it."""
+    block = _break_block(weeks)
+    if block is None:
+        return 0.0
+    before = sorted(weeks[max(0, block[0] - 4) : block[0]])
+    if not before:
+        return 0.0
+    return 0.5 * (before[(len(before) - 1) // 2] + before[len(before) // 2])
+
+
+def return_schedule() -> tuple[float, ...]:
+    """Weekly volume for each week back after a multi-week break, as a fraction of the pre-break
+    level: ``LONG_RETURN_FRACTION`` (50 %), then +``WEEKLY_GROWTH`` (10 %) a week, until the next
+    step would reach the pre-break level."""
+    out = [LONG_RETURN_FRACTION]
+    while out[-1] * (1.0 + WEEKLY_GROWTH) < 1.0:
+        out.append(out[-1] * (1.0 + WEEKLY_GROWTH))
+    return tuple(out)
+
+
+def return_step(weeks: tuple[float, ...]) -> tuple[float, float] | None:
+    """(fraction, pre-break weekly km) of the coming week while it is inside the return schedule
+    after a multi-week break (``LONG_BREAK_DAYS``+ days, estimated from ``weeks``: oldest first,
+    ending last week); None outside it or when the pre-break level is unknown.
+
+    The schedule (:func:`return_schedule`) is anchored on the pre-break level
+    (:func:`pre_break_level`), not on the last week run, and advances one step per week run at
+    ``RETURN_STEP_DONE`` of its step or more: a return week cut short by a niggle or a cold is
+    repeated, not skipped — and the return does not start over from the short week either
+    ("advance on response").
+    """
+    block = _break_block(weeks)
+    level = pre_break_level(weeks)
+    if block is None or level <= 0.0:
+        return None
+    z0, z1 = block
+    days = 7.0 * (z1 - z0 + 1) + 7.0 * max(0.0, 1.0 - weeks[z0 - 1] / level)
+    if days < LONG_BREAK_DAYS:
+        return None
+    sched = return_schedule()
+    k = 0
+    for w in weeks[z1 + 1 :]:
+        if k < len(sched) and w >= RETURN_STEP_DONE * sched[k] * level:
+            k += 1
+    if k >= len(sched):
+        return None
+    return sched[k], level
+
+
 def week_target_km(
     weekly: tuple[float, ...],
     *,
@@ -420,6 +514,7 @@ def week_target_km(
     capacity_km: float,
     fast_ok: bool = False,
     short_return: bool = False,
+    earlier: tuple[float, ...] = (),
 ) -> float:
     """Target running km for a week from the previous four weeks (oldest first) and the phase.
 
@@ -431,14 +526,36 @@ def week_target_km(
     the day, not the week.
 
     ``return_mode`` (multi-week break): the first week back at most ``LONG_RETURN_FRACTION`` of the
-    pre-break top week (or the experience floor, or ``ACWR_CAP`` x the four-week mean if larger),
-    then at most +10 % a week from the last week run — never less than the last return week.
+    pre-break level, then +10 % a week (:func:`return_step`; ``earlier`` holds the weeks before the
+    four, so a break longer than the four-week window does not erase the level the runner had).
+    After the easy-only return weeks, a return interrupted by a niggle or a cold keeps the step it
+    reached as a floor. Without a known pre-break level: the first week at most
+    ``LONG_RETURN_FRACTION`` of the top week of the four (or the experience floor, or ``ACWR_CAP``
+    x the four-week mean if larger), then at most +10 % a week from the last week run.
     ``short_return`` (the week running resumes after a short break): at most
     ``SHORT_RETURN_FRACTION`` of the pre-break top week, no growth (see :func:`return_kind`).
     """
     top = max(weekly) if weekly else 0.0
     chronic = sum(weekly) / len(weekly) if weekly else 0.0
     last = weekly[-1] if weekly else 0.0
+    step = return_step((*earlier, *weekly))
+    if return_mode and step is not None:
+        target = step[0] * step[1]
+        if phase in ("taper", "recovery"):
+            target = min(
+                target,
+                _phase_target(
+                    weekly,
+                    experience=experience,
+                    cls=cls,
+                    phase=phase,
+                    dtr=dtr,
+                    cutback=False,
+                    capacity_km=capacity_km,
+                    fast_ok=False,
+                ),
+            )
+        return max(0.0, min(target, capacity_km))
     if return_mode:
         floor = START_KM[experience]
         if top <= 0.0:
@@ -460,6 +577,9 @@ def week_target_km(
     )
     if short_return:
         target = min(target, SHORT_RETURN_FRACTION * top)
+    if step is not None and not cutback and phase in ("base", "build", "peak", "general"):
+        # an interrupted return does not start over from the short weeks: the step reached is a floor
+        target = max(target, min(step[0] * step[1], capacity_km))
     return max(0.0, target)
 
 
@@ -511,7 +631,9 @@ def _phase_target(
     target = top * (1.0 + rate) if top >= 10.0 else top + (2.0 if fast_ok else 1.0)
     if after_break and weekly and weekly[-1] < 0.85 * top:
         target = top
-    target = min(peak, target, acwr_cap * chronic if chronic > 0 else target)
+    # the four-week band limits growth beyond the level already handled, never the way back to it
+    band = max(acwr_cap * chronic, top) if chronic > 0 else target
+    target = min(peak, target, band)
     if phase == "peak":
         target = min(peak, max(target, min(top, acwr_cap * chronic)))
     if cutback:
@@ -535,6 +657,40 @@ def _pick_spread(candidates: list[int], chosen: list[int], n: int) -> list[int]:
     return out
 
 
+def _place_quality(
+    quality: list[str],
+    run_days: list[int],
+    hard_days: list[int],
+    ok: Callable[[int, str], bool],
+) -> list[tuple[int, str]]:
+    """Weekdays for the week's quality sessions (most important first), placed jointly.
+
+    As many of them as fit with at least one easy day or rest day between any two hard days
+    (quality, long run, race; ``ok`` checks a day for a type against the fixed hard days); among
+    those placements the one with the largest smallest gap, then the primary session's own gap,
+    then the earliest primary day. Placing them one at a time can put the first session in the
+    middle of the gap and leave no room for the second (Tue-Thu-Sun is the usual two-quality-plus-
+    long-run week: Daniels' Running Formula, Pfitzinger & Douglas, Advanced Marathoning).
+    """
+    for k in range(len(quality), 0, -1):
+        for subset in itertools.combinations(quality, k):  # higher-priority sessions first
+            best: tuple[tuple[int, int, int], list[tuple[int, str]]] | None = None
+            for days in itertools.permutations(run_days, k):
+                if not all(ok(d, qt) for d, qt in zip(days, subset, strict=True)):
+                    continue
+                if any(_cyc(a, b) < 2 for a, b in itertools.combinations(days, 2)):
+                    continue
+                every = [*hard_days, *days]
+                gaps = [_cyc(a, b) for a, b in itertools.combinations(every, 2)]
+                own = [_cyc(days[0], h) for h in [*hard_days, *days[1:]]]
+                key = (min(gaps, default=7), min(own, default=7), -days[0])
+                if best is None or key > best[0]:
+                    best = (key, list(zip(days, subset, strict=True)))
+            if best is not None:
+                return best[1]
+    return []
+
+
 def _quality_plan(phase: str, cls: str, experience: str, n_runs: int, chronic: float) -> list[str]:
     """Quality session types for a week, most important first."""
     if phase in ("recovery",) or n_runs < 2:
@@ -555,9 +711,9 @@ def _quality_plan(phase: str, cls: str, experience: str, n_runs: int, chronic: f
     if phase == "peak":
         if novice:
             return ["race_pace"] if cls in ("marathon", "half") else ["tempo"]
-        return ["race_pace", "tempo"] if cls == "marathon" else ["race_pace", "intervals"]
+        return ["race_pace", "intervals"]
     if phase == "taper":
-        return ["race_pace"]
+        return ["race_pace"] if novice else ["race_pace", "intervals"]
     return []
 
 
@@ -569,8 +725,10 @@ def plan_week(
     *,
     ctx: _Ctx | None = None,
     days_since_run: int | None = None,
+    earlier: tuple[float, ...] = (),
 ) -> PlanWeek:
-    """Plan the week starting ``week_start`` (a Monday) given the four weeks before it."""
+    """Plan the week starting ``week_start`` (a Monday) given the four weeks before it (and the
+    ``earlier`` weeks before those, oldest first)."""
     c = ctx or _ctx(state)
     goal, av, cons = state.goal, state.availability, state.constraints
     phase, dtr = phase_for_week(goal, week_start)
@@ -604,6 +762,7 @@ def plan_week(
         capacity_km=capacity_km,
         fast_ok=c.fast_ok,
         short_return=kind == "short",
+        earlier=earlier,
     )
     mode = "return" if kind else "normal"
     no_run = is_current and (
@@ -680,32 +839,28 @@ def plan_week(
         # one short race-pace touch at least 3 days out; no other quality in race week
         quality = ["race_pace"] if not kind else []
     max_q = 1 if len(run_days) <= 3 else 2
-    for qt in quality[:max_q]:
-        if qt == "strides":
-            cand = [d for d in run_days if types[d] == "easy"]
-            if cand:
-                types[_pick_spread(cand, hard_days, 1)[-1] if hard_days else cand[0]] = "strides"
-            continue
-        cand = [
-            d
-            for d in run_days
-            if types[d] == "easy"
-            and all(_cyc(d, h) >= 2 for h in hard_days)
-            # the usual long-run day counts as hard even in weeks without a long run (last week's)
-            and (long_day is None or _cyc(d, long_day) >= 2)
-        ]
-        if race_date is not None:
-            cand = [
-                d
-                for d in cand
-                if (tr := to_race(d)) is not None
-                and (tr >= 8 or (tr >= 3 and qt == "race_pace") or tr < -RECOVERY_DAYS_AFTER[c.cls])
-            ]
-        if not cand:
-            continue
-        best = max(cand, key=lambda d: (min((_cyc(d, h) for h in hard_days), default=7), -d))
-        types[best] = qt
-        hard_days.append(best)
+
+    def q_ok(d: int, qt: str) -> bool:
+        if types[d] != "easy" or any(_cyc(d, h) < 2 for h in hard_days):
+            return False
+        # the usual long-run day counts as hard even in weeks without a long run (last week's)
+        if long_day is not None and _cyc(d, long_day) < 2:
+            return False
+        if race_date is None:
+            return True
+        tr = to_race(d)
+        return tr is not None and (
+            tr >= 8 or (tr >= 3 and qt == "race_pace") or tr < -RECOVERY_DAYS_AFTER[c.cls]
+        )
+
+    hard_q = [qt for qt in quality[:max_q] if qt != "strides"]
+    for qd, qt in _place_quality(hard_q, run_days, hard_days, q_ok):
+        types[qd] = qt
+        hard_days.append(qd)
+    if "strides" in quality[:max_q]:
+        cand = [d for d in run_days if types[d] == "easy"]
+        if cand:
+            types[_pick_spread(cand, hard_days, 1)[-1] if hard_days else cand[0]] = "strides"
 
     # distances
     cap_km = ((longest_30d_m or 0.0) / 1000.0) * SPIKE_LIMIT
@@ -726,16 +881,18 @@ def plan_week(
         return min(cap_km, avail_min[d] * 60.0 / pace)
 
     if has_long and long_day is not None:
-        lf = LONG_FRACTION.get(n, 0.27) + (0.05 if c.cls in ("marathon", "half") else 0.0)
+        lf = LONG_FRACTION.get(n, 0.27) + LONG_EXTRA.get(c.cls, 0.0)
         want = lf * budget
         if not cutback and phase in ("base", "build", "peak", "general"):
             # hold the long run the runner already handles (no regression outside cutback/taper)
             want = max(want, min((longest_30d_m or 0.0) / 1000.0, 0.45 * budget))
-        km[long_day] = max(0.0, min(want, LONG_CAP_KM[c.cls], cap_for(long_day, pace_easy * 1.02)))
+        km[long_day] = max(
+            0.0, min(want, LONG_CAP_KM[c.cls], cap_for(long_day, pace_easy * LONG_PACE_FACTOR))
+        )
     for d in run_days:
         t = types[d]
         if t in ("tempo", "intervals", "hills", "race_pace", "progression"):
-            frac = QUALITY_FRACTION if race_day is None else 0.22
+            frac = (QUALITY_FRACTION_FEW if n <= 3 else QUALITY_FRACTION) if race_day is None else 0.22
             km[d] = min(frac * budget, cap_for(d, pace_easy * 0.9))
     easy_days = [d for d in run_days if types[d] in ("easy", "strides")]
     used = sum(v for d, v in km.items() if types.get(d) != "race")
@@ -747,6 +904,18 @@ def plan_week(
                 km[d] = min(km[d], 0.5 * each)
             if race_day is not None and d > race_day.weekday():
                 km[d] = min(km[d], 0.5 * each)
+    if has_long and long_day is not None and not cutback and phase in ("base", "build", "peak", "general"):
+        left = budget - sum(v for d, v in km.items() if types.get(d) != "race")
+        if left > 0.05:
+            km[long_day] = max(
+                km[long_day],
+                min(
+                    km[long_day] + left,
+                    LONG_SHARE_MAX * budget,
+                    LONG_CAP_KM[c.cls],
+                    cap_for(long_day, pace_easy * LONG_PACE_FACTOR),
+                ),
+            )
     # a long run shorter than an easy run is not a long run
     if has_long and long_day is not None and easy_days:
         if km[long_day] < 1.15 * max(km[d] for d in easy_days):
@@ -757,7 +926,9 @@ def plan_week(
         k = km.get(d, 0.0)
         if k < 1.0 and t != "race":
             continue
-        pace = pace_easy * (1.02 if t == "long" else 0.9 if t in HARD_DAY_TYPES and t != "race" else 1.0)
+        pace = pace_easy * (
+            LONG_PACE_FACTOR if t == "long" else 0.9 if t in HARD_DAY_TYPES and t != "race" else 1.0
+        )
         if t == "race" and c.paces is not None and goal.distance_m:
             pace = 0.5 * sum(c.paces.race_pace(goal.distance_m))
         elif t == "race":
@@ -786,14 +957,16 @@ def build_plan(state: RunnerState, weeks: int | None = None) -> Plan:
             weeks = 12
     weeks = max(1, min(weeks, 60))
     weekly = tuple(state.weekly_km_recent[-4:])
+    earlier = (*state.weekly_km_earlier, *state.weekly_km_recent[:-4])
     longest: list[tuple[date, float]] = [(state.today, state.longest_run_30d_m or 0.0)]
     out: list[PlanWeek] = []
     dsr = days_since_last_run(state)
     for i in range(weeks):
         ws = start + timedelta(days=7 * i)
         l30 = max((m for d, m in longest if (ws - d).days <= 30), default=0.0)
-        w = plan_week(state, ws, weekly, l30, ctx=ctx, days_since_run=dsr)
+        w = plan_week(state, ws, weekly, l30, ctx=ctx, days_since_run=dsr, earlier=earlier)
         out.append(w)
+        earlier = (*earlier, *weekly[:1])[-8:] if len(weekly) >= 4 else earlier
         weekly = (*weekly[-3:], w.planned_km)
         for s in w.sessions:
             longest.append((s.day, s.distance_km * 1000.0))
@@ -808,4 +981,5 @@ def current_week(state: RunnerState) -> PlanWeek:
         tuple(state.weekly_km_recent[-4:]),
         state.longest_run_30d_m,
         days_since_run=days_since_last_run(state),
+        earlier=(*state.weekly_km_earlier, *state.weekly_km_recent[:-4]),
     )

@@ -13,7 +13,7 @@ no time today               rest (cross-training if >= 20 min)
 readiness band "rest"       rest, recovery or cross-training
 readiness band "caution"    no hard day (quality or long): easy running instead (sizing below)
 risk band "high"            no hard day; volume x 0.75
-hard day < 48 h ago         no hard day (gap = max(2, personal recovery days) days)
+hard day < 48 h ago         no hard day (gap = max(2, personal recovery days) days, at most 3)
 race in 1-2 days            no hard day; race in <= 7 days: no long run
 back from a long break      no quality, no long run (periodisation.return_kind: 14+ days off)
 back from a short break     no quality that week; no long run on the first run back (6-13 days)
@@ -52,6 +52,18 @@ jog is for the "rest" band, or when the runner also *feels* it (RPE drift, Foste
 RPE; Hooper-style fatigue/soreness, Hooper & Mackinnon 1995 — subjective measures track load
 sensitively, Saw et al. 2016). Readiness shapes the day only; the week's target comes from
 training history (:mod:`coaching.plan.periodisation`).
+
+Hard-day gap. At least 48 h between hard days (quality, long run, race) for everyone; a runner whose
+learned recovery time (:mod:`coaching.plan.feedback`) is longer gets that many days, up to
+``PERSONAL_GAP_MAX_DAYS`` (72 h). Cardiac parasympathetic (HRV) recovery takes about 24-48 h after
+threshold work and up to 48-72 h after high-intensity work (Stanley, Peake & Buchheit 2013, Sports
+Med 43: 1259-1277), so 72 h covers the slow end of normal recovery from one session; a longer
+learned time mostly reflects accumulated fatigue, which the morning's readiness band sees on the
+day itself (HRV-guided training: the day's reading decides, Kiviniemi 2007; Vesterinen 2016).
+
+Sizing against the single-run spike cap (1.10 x the longest run of the last 30 days, Frandsen et al.
+2025) is checked on the workout as prescribed — its distance, with the long run's pace
+(:data:`coaching.plan.workouts.LONG_PACE_FACTOR`) and rounding — not only on the planned minutes.
 """
 
 from __future__ import annotations
@@ -77,6 +89,7 @@ from coaching.plan.periodisation import (
 from coaching.plan.state import PersonalParams, RunnerState
 from coaching.plan.workouts import (
     HARD_DAY_TYPES,
+    LONG_PACE_FACTOR,
     MIN_MINUTES,
     QUALITY_TYPES,
     WORKOUT_TYPES,
@@ -100,6 +113,9 @@ TIRED_RPE_DRIFT = 1.0
 TIRED_WELLNESS = -7.0
 TIRED_RECOVERY = 2.0
 RECOVERY_MAX_MIN = 35.0
+# The learned recovery time widens the gap between hard days up to 72 h; beyond that the morning's
+# readiness decides (see "Hard-day gap" in the module docstring).
+PERSONAL_GAP_MAX_DAYS = 3
 
 
 def factor_json(f: Factor) -> dict[str, object]:
@@ -175,7 +191,9 @@ def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendatio
     days_to_race = (goal.race_date - today).days if goal.is_race and goal.race_date else None
     hard_dates = [s.date for s in state.recent_sessions if s.is_hard_day and s.date < today]
     last_hard = max(hard_dates) if hard_dates else None
-    gap_days = max(2, min(4, math.ceil(personal.recovery_days - 0.25))) if personal.recovery_n else 2
+    gap_days = (
+        max(2, min(PERSONAL_GAP_MAX_DAYS, math.ceil(personal.recovery_days - 0.25))) if personal.recovery_n else 2
+    )
     days_since_hard = (today - last_hard).days if last_hard else None
     dsr = days_since_last_run(state)
     kind = return_kind(tuple(state.weekly_km_recent[-4:]), dsr, latest_break_days(state))
@@ -439,7 +457,7 @@ def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendatio
     mins = base_min * mult
     if state.illness == "above_neck":
         mins = min(mins * 0.6, 30.0)
-    run_pace = e_pace * (1.02 if choice == "long" else 0.9 if choice in QUALITY_TYPES else 1.0)
+    run_pace = e_pace * (LONG_PACE_FACTOR if choice == "long" else 0.9 if choice in QUALITY_TYPES else 1.0)
     if choice not in ("rest", "cross_training", "race"):
         cap_min = spike_cap_km * run_pace / 60.0
         if mins > cap_min:
@@ -473,6 +491,17 @@ def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendatio
         )
 
     workout = make(choice, mins)
+    # the spike cap is checked on the distance the runner is given (structure, paces and rounding
+    # included), floored to 10 m: a run "at the cap" must not come out a few metres over it
+    cap_floor_km = math.floor(spike_cap_km * 100.0) / 100.0
+    if (
+        choice not in ("rest", "cross_training", "race")
+        and workout.distance_km is not None
+        and cap_floor_km > 0.0
+        and workout.distance_km > cap_floor_km
+    ):
+        mins *= cap_floor_km / workout.distance_km
+        workout = make(choice, mins)
     alts = tuple(
         make(
             t, min(max(MIN_MINUTES[t], min(mins, 45.0)), max(minutes, MIN_MINUTES[t])) if t != "rest" else 0.0

@@ -324,6 +324,7 @@ def simulate_runner(
     ready_hist: list[float] = []
     vdot_est = r.vdot0
     weekly: tuple[float, ...] = ()
+    earlier: tuple[float, ...] = ()
     perf = race_morning = r.vdot0
     for i in range(days):
         today = SEASON_START + timedelta(days=i)
@@ -348,16 +349,17 @@ def simulate_runner(
             longest = max(
                 (s.distance_m for s in sessions if s.is_run and 0 < (today - s.date).days <= 30), default=0.0
             )
-            if i % 7 == 0:  # Monday: the four calendar weeks before this one
-                weekly = tuple(
+            if i % 7 == 0:  # Monday: the twelve calendar weeks before this one (oldest first)
+                weeks12 = tuple(
                     sum(
                         s.distance_m
                         for s in sessions
-                        if s.is_run and 7 * (3 - k) < (today - s.date).days <= 7 * (4 - k)
+                        if s.is_run and 7 * (11 - k) < (today - s.date).days <= 7 * (12 - k)
                     )
                     / 1000.0
-                    for k in range(4)
+                    for k in range(12)
                 )
+                weekly, earlier = weeks12[8:], weeks12[:8]
             acwr = ewma7 / ewma28 if ewma28 > 1e-6 else None
             risk_p = min(0.9, 0.04 + 0.15 * max(0.0, (acwr or 1.0) - 1.0) + (0.25 if niggle_left else 0.0))
             if learn and i % 7 == 0 and feedback:
@@ -382,6 +384,7 @@ def simulate_runner(
                 acwr=acwr,
                 longest_run_30d_m=longest,
                 weekly_km_recent=weekly,
+                weekly_km_earlier=earlier,
                 recent_sessions=tuple(s for s in sessions if 0 < (today - s.date).days <= 14),
                 vdot=vdot_est,
                 pain_area="calf" if niggle_left and not injured_left else None,

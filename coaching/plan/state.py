@@ -70,6 +70,8 @@ class RunnerState:
     ``longest_run_30d_m``: longest single run in the 30 days before today, metres.
     ``weekly_km_recent``: running km in the four Monday-Sunday weeks before the current week,
     oldest first (calendar weeks keep the week's plan stable from Monday to Sunday).
+    ``weekly_km_earlier``: running km of the calendar weeks before those four, oldest first (any
+    number; 8 is plenty) — what the runner ran before a break longer than the four-week window.
     ``recent_sessions``: the last 14 days. ``vdot`` (Daniels) or ``threshold_pace_s_per_km``;
     ``hr_max``/``hr_rest`` in bpm. ``pain_days``: consecutive days with pain reported.
     ``illness``: None, "above_neck", "below_neck" or "fever". ``experience``: novice/intermediate/advanced.
@@ -88,6 +90,7 @@ class RunnerState:
     acwr: float | None = None
     longest_run_30d_m: float | None = None
     weekly_km_recent: tuple[float, ...] = ()
+    weekly_km_earlier: tuple[float, ...] = ()
     recent_sessions: tuple[SessionSummary, ...] = ()
     vdot: float | None = None
     threshold_pace_s_per_km: float | None = None

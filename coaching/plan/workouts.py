@@ -154,6 +154,10 @@ def _r2(x: float | None) -> float | None:
 
 
 DEFAULT_EASY_PACE = {"novice": 420.0, "intermediate": 360.0, "advanced": 310.0}
+# Long runs are planned 2 % slower than the middle of the easy range (time on feet). The plan, the
+# policy and the workout's distance all use this one factor, so a long run planned at the
+# single-run spike cap is prescribed at the cap (distance = minutes / long-run pace), not 2 % over.
+LONG_PACE_FACTOR = 1.02
 
 
 def easy_pace_mid(paces: TrainingPaces | None, experience: str, offset_s: float = 0.0) -> float:
@@ -207,7 +211,7 @@ def build_workout(
         slow = 25.0 if wtype == "recovery" else 0.0
         main_pace = _shift(e_pace, slow)
         main_hr = karvonen(hr_max, hr_rest, zone)
-        km = minutes * 60.0 / (e_mid + slow)
+        km = minutes * 60.0 / ((e_mid + slow) * (LONG_PACE_FACTOR if wtype == "long" else 1.0))
         steps = [Step("main", round(minutes, 1), round(km, 2), "E", main_pace, main_hr)]
     elif wtype == "strides":
         n = 6 if minutes >= 35 else 4

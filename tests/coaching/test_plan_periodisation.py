@@ -290,3 +290,54 @@ def test_long_break_return_is_conservative_and_never_shrinks() -> None:
     assert all(b >= a - 0.1 for a, b in itertools.pairwise(km))
     for a, b in itertools.pairwise(plan.weeks[:3]):
         assert b.target_km <= (1 + WEEKLY_GROWTH) * max(a.planned_km, a.target_km) + 0.5
+
+
+# --------------------------------------------------------------------------- week structure
+def test_two_quality_sessions_fit_with_the_long_run() -> None:
+    """Tue-Thu-Sun: placed one at a time, the first session took Wednesday and left no room."""
+    st, _ = _state(goal=Goal.race(42195, MONDAY + timedelta(days=7 * 10 + 6)))
+    week = current_week(st)
+    assert week.phase == "build"
+    hard = sorted((s.day.weekday(), s.type) for s in week.sessions if s.hard)
+    assert [t for _, t in hard].count("long") == 1
+    assert len([t for _, t in hard if t != "long"]) == 2
+    days = [d for d, _ in hard]
+    assert all(_cyc(a, b) >= 2 for a, b in itertools.combinations(days, 2))
+
+
+def _cyc(a: int, b: int) -> int:
+    d = abs(a - b) % 7
+    return min(d, 7 - d)
+
+
+# --------------------------------------------------------------------------- return after a long break
+def _long_break(weeks_off: int, back: list[float]) -> object:
+    """Eight weeks at 40 km, ``weeks_off`` weeks with no running, then the weeks ``back`` (km)."""
+    today = MONDAY + timedelta(days=7 * (weeks_off + len(back)))
+    hist = synthetic_history(
+        MONDAY, weeks=8, weekly_km=40, run_days=(1, 2, 3, 5, 6), quality_days=(2,), vdot=44.0, seed=15
+    )
+    for i, km in enumerate(back):
+        wk = MONDAY + timedelta(days=7 * (weeks_off + i))
+        for d in (1, 3, 6):
+            run_km = km / 3.0
+            hist.append(
+                SessionSummary(wk + timedelta(days=d), "run", run_km * 360.0, run_km * 1000.0, 3.0, "easy", "easy")
+            )
+    goal = Goal.race(42195, today + timedelta(days=120))
+    return state_from_history(today, hist, vdot=44.0, readiness_score=70.0, readiness_band="normal", goal=goal)
+
+
+def test_return_after_a_break_longer_than_four_weeks_starts_from_the_pre_break_level() -> None:
+    st = _long_break(5, [])
+    assert max(st.weekly_km_recent) == 0.0  # nothing run in the four-week window
+    wk = current_week(st)
+    assert wk.mode == "return"
+    assert 0.45 * 40 <= wk.target_km <= 0.5 * 40 * 1.06  # half the usual 40 km, not the beginner floor
+
+
+def test_a_return_week_cut_short_is_repeated_not_restarted() -> None:
+    done = current_week(_long_break(3, [20.0])).target_km  # the first week back was run
+    short = current_week(_long_break(3, [8.0])).target_km  # a niggle cut it short
+    assert done <= 0.5 * 40 * (1 + WEEKLY_GROWTH) * 1.06
+    assert 0.45 * 40 <= short <= 0.5 * 40 * 1.06  # the 50 % step again, not +10 % of 8 km

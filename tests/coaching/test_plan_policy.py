@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from coaching.factors import Factor
 from coaching.plan import Goal, SessionSummary, recommend_today
 from coaching.plan.history import state_from_history
-from coaching.plan.periodisation import current_week
+from coaching.plan.periodisation import SPIKE_LIMIT, current_week
 from coaching.plan.simulate import synthetic_history
 from coaching.plan.state import PersonalParams
 
@@ -204,3 +204,41 @@ def test_back_from_three_weeks_off_on_race_day_still_races() -> None:
         MONDAY, hist, vdot=45.0, readiness_score=70.0, readiness_band="normal", goal=Goal.race(10000, MONDAY)
     )
     assert recommend_today(st).workout.type == "race"
+
+
+def test_personal_recovery_gap_is_at_most_72_hours() -> None:
+    """Beyond 72 h the morning's readiness decides (Stanley, Peake & Buchheit 2013)."""
+    hist = _hist()
+    fri = MONDAY + timedelta(days=4)
+    hist = [s for s in hist if s.date < fri - timedelta(days=3)]
+    hist.append(SessionSummary(fri - timedelta(days=3), "run", 3000, 10000, 8.0, "hard", "intervals"))
+    very_slow = PersonalParams(recovery_days=4.6, recovery_n=12)
+    st = state_from_history(
+        fri,
+        hist,
+        vdot=48.0,
+        readiness_score=80.0,
+        readiness_band="ready",
+        personal=very_slow,
+        goal=Goal.race(21097.5, MONDAY + timedelta(days=60)),
+    )
+    rec = recommend_today(st)
+    assert not any(f.key == "days_since_hard" for f in rec.reasons)
+
+
+def test_long_run_at_the_spike_cap_is_prescribed_at_the_cap() -> None:
+    """The distance the runner is given stays under 1.10 x the longest run of the last 30 days."""
+    at_cap = 0
+    for i in range(3):
+        sun = SUNDAY + timedelta(days=7 * i)
+        hist = synthetic_history(
+            sun, weeks=8, weekly_km=45 + 5 * i, run_days=(1, 2, 3, 5, 6), quality_days=(2,), vdot=48.0, seed=21 + i
+        )
+        st = _day(sun, "normal", 70.0, hist)
+        rec = recommend_today(st)
+        w = rec.workout
+        assert w.type == "long"
+        longest = st.longest_run_30d_m or 0.0
+        assert (w.distance_km or 0.0) * 1000.0 <= SPIKE_LIMIT * longest + 1e-6
+        at_cap += (w.distance_km or 0.0) * 1000.0 >= 0.99 * SPIKE_LIMIT * longest
+    assert at_cap  # the check is exercised: some long run was sized at the cap

@@ -156,3 +156,34 @@ def test_goal_command_with_arguments_sets_the_goal(dialog: Dialog, engine: Engin
         r = s.exec(select(Runner)).one()
     assert (r.goal_kind, r.goal_distance_m, r.goal_time_s, r.goal_date) == ("race", 21097.5, 6300, date(2026, 4, 12))
     assert activities(engine) == [], "a goal is not a run"
+
+
+def test_back_after_five_weeks_off_the_plan_restarts_from_half_the_usual_volume(dialog: Dialog,
+                                                                                 engine: Engine) -> None:
+    """The planner sees the weeks before a break longer than its four-week window, so a runner who ran
+    40 km a week restarts at about 20 km, not at the beginner's floor."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.services.coach import plan_for
+
+    say(dialog, "hi")
+    today = date(2026, 3, 12)  # the clock's Thursday
+    monday = today - timedelta(days=today.weekday())
+    with session_scope(engine) as s:
+        runner = s.exec(select(Runner)).one()
+        runner.goal_kind, runner.goal_distance_m, runner.goal_date = "race", 42195.0, today + timedelta(days=120)
+        for week in range(8):  # 8 weeks at 40 km, then 5 weeks (this one included) without running
+            start = monday - timedelta(weeks=13 - week)
+            for i, day in enumerate((1, 3, 5, 6)):
+                d = start + timedelta(days=day)
+                km = 10.0
+                s.add(Activity(runner_id=runner.id, start_time=datetime(d.year, d.month, d.day, 7, tzinfo=UTC),
+                               local_date=d, sport="running", origin="chat", distance_m=km * 1000,
+                               moving_time_s=km * 330, elapsed_time_s=km * 330, rpe=4, fingerprint=f"w{week}d{i}"))
+        s.flush()
+        plan, advice = plan_for(s, runner, today)
+    assert sum(advice.state.weekly_km_recent) == 0.0
+    assert advice.state.weekly_km_earlier == (40.0,) * 7 + (0.0,)  # weeks 12..5 before this one
+    this_week = plan.weeks[0]
+    assert this_week.mode == "return"
+    assert 0.45 * 40 <= this_week.target_km <= 0.5 * 40 * 1.06
