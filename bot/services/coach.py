@@ -214,6 +214,8 @@ def _weekly_km(history: History, today: date, weeks: int = 4, skip: int = 0) -> 
 
 def _pain(history: History, today: date) -> tuple[str | None, int, bool]:
     """The body area of pain reported in the last 3 days, for how many consecutive days, and if sharp."""
+    if not any(c.pain_area for c in recent(history.checkins, today - timedelta(days=2)) if c.local_date <= today):
+        return None, 0, False  # the usual case, without indexing two months of check-ins
     by_day = {c.local_date: c for c in recent(history.checkins, today - timedelta(days=PAIN_LOOKBACK_DAYS))}
     area, days, sharp = None, 0, False
     day = today

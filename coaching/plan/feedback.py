@@ -94,14 +94,16 @@ def recovery_days_after_hard(
     """
     hs = sorted(set(hard_dates))
     out: list[float] = []
+    steps = [(k, timedelta(days=k)) for k in range(1, max_days + 1)]
+    enough = baseline - tolerance
     for i, h in enumerate(hs):
         nxt = hs[i + 1] if i + 1 < len(hs) else None
-        for k in range(1, max_days + 1):
-            d = h + timedelta(days=k)
+        for k, step in steps:
+            d = h + step
             if nxt is not None and d >= nxt:
                 break
             v = daily.get(d)
-            if v is not None and v >= baseline - tolerance:
+            if v is not None and v >= enough:
                 out.append(float(k))
                 break
     return out

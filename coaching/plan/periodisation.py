@@ -641,9 +641,12 @@ def _phase_target(
     return max(0.0, min(target, capacity_km))
 
 
+_CYCLIC_GAP = (0, 1, 2, 3, 3, 2, 1)  # min(d, 7 - d) for d = (a - b) mod 7
+
+
 def _cyc(a: int, b: int) -> int:
-    d = abs(a - b) % 7
-    return min(d, 7 - d)
+    """Days between two weekdays around the week (Sunday to Tuesday is 2)."""
+    return _CYCLIC_GAP[(a - b) % 7]
 
 
 def _pick_spread(candidates: list[int], chosen: list[int], n: int) -> list[int]:
