@@ -6,10 +6,11 @@ come back with their factors, ready for templates. No sentences here.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
@@ -180,11 +181,11 @@ def load_batch(session: Session, runners: list[Runner], today: date, days: int =
 
 
 def recent(rows: Sequence[Any], since: date) -> list[Any]:
-    """The rows (in date order, as stored) from ``since`` on, found from the end: O(recent), not O(history)."""
-    i = len(rows)
-    while i and rows[i - 1].local_date >= since:
-        i -= 1
-    return list(rows[i:])
+    """The rows (in date order, as stored) from ``since`` on, found by bisection: O(log history)."""
+    return list(rows[bisect_left(rows, since, key=_LOCAL_DATE):])
+
+
+_LOCAL_DATE = attrgetter("local_date")
 
 
 def _summaries(history: History, today: date) -> tuple[SessionSummary, ...]:
@@ -321,17 +322,17 @@ def current_vdot(acts: Sequence[Any], today: date) -> float | None:
     which is the safe side.
     """
     best: tuple[float, float, float, date] | None = None  # (VDOT, metres, seconds, day) of the best effort
+    top = 0.0
     for a in recent(acts, today - timedelta(days=VDOT_WINDOW_DAYS)):
         if a.sport not in RUN_SPORTS or a.local_date > today:
             continue
         secs = float(a.moving_time_s or a.elapsed_time_s or 0)
-        candidates = [(a.distance_m, secs)] if a.distance_m and secs else []
-        candidates += [(float(d), float(t)) for d, t in (a.best_efforts or {}).items()]
+        candidates = ((a.distance_m, secs), *a.best_efforts.items()) if a.best_efforts else ((a.distance_m, secs),)
         for dist, t in candidates:
-            if EFFORT_MIN_M <= dist <= EFFORT_MAX_M and t > 0:
-                v = vdot_from_race(dist, t)
-                if best is None or v > best[0]:
-                    best = (v, dist, t, a.local_date)
+            if dist and t and EFFORT_MIN_M <= float(dist) <= EFFORT_MAX_M and float(t) > 0:
+                v = vdot_from_race(float(dist), float(t))
+                if v > top or best is None:
+                    top, best = v, (v, float(dist), float(t), a.local_date)
     if best is None:
         return None
     # the estimator owns the rules (and the factor it reports); it sees only the winning effort here
