@@ -7,6 +7,9 @@ daily check-ins), then measures in one process run:
 * ``batch_engine_templates``: the scheduler's batch path with histories already in memory:
   one engine pass for all runners (``coaching.risk.assess_batch``), then per runner the policy,
   the feedback model and the Jinja2 template: the figure the target (>= 1,000/s) is about;
+* ``batch_engine_templates_parallel``: the same in ``--processes`` sender processes at once (default:
+  one per core), as several ``runcoach scheduler`` processes share a morning's batches: each loads its
+  share, then all compose together; runners / wall time of the composing;
 * ``batch_full``: the same including loading the histories from the database and storing each
   runner's recommendation (what ``compose_many`` does in production);
 * ``one_by_one``: the per-runner path the chat uses (``morning_replies``), on a sample, as the
@@ -19,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
+import os
 import random
 import resource
 import sys
@@ -27,6 +32,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -83,12 +89,61 @@ def build(url: str, runners: int, days: int, seed: int = 7) -> None:
     engine.dispose()
 
 
+def compose_batches(batches: list[coach.Batch]) -> None:
+    """Engine and templates for loaded batches: one engine pass per batch, then each runner's message."""
+    for batch in batches:
+        profiles = {h.runner.id: coach.profile_of(h.runner) for h in batch.histories}
+        assessments = coach.assess_batch(batch.sessions, batch.checkins, profiles, coach.pd.Timestamp(TODAY),
+                                         runner_ids=list(profiles))
+        for h in batch.histories:
+            advice = coach.decide(h, assessments[h.runner.id], TODAY)
+            render("coach/today", html=True, p=advice.to_json(), runner=h.runner, day=TODAY, morning=True,
+                   is_today=True)
+
+
+def _load(engine: Any, ids: list[int], chunk: int) -> list[coach.Batch]:
+    with session_scope(engine) as s:
+        runners = list(s.exec(select(Runner).where(Runner.id.in_(ids)).order_by(Runner.id)))
+        return [coach.load_batch(s, runners[i:i + chunk], TODAY) for i in range(0, len(runners), chunk)]
+
+
+def prepare(url: str, ids: list[int], chunk: int, days: int) -> tuple[float, tuple[float, float]]:
+    """Load and compose batch by batch (one in memory at a time); (load seconds, (first, last) compose time)."""
+    coach.HISTORY_DAYS = days  # the generated history is all there is
+    engine = make_engine(url)
+    load_s = engine_s = 0.0
+    for i in range(0, len(ids), chunk):
+        t0 = time.perf_counter()
+        batches = _load(engine, ids[i:i + chunk], chunk)
+        t1 = time.perf_counter()
+        compose_batches(batches)
+        load_s += t1 - t0
+        engine_s += time.perf_counter() - t1
+        del batches
+    engine.dispose()
+    return load_s, (0.0, engine_s)
+
+
+def prepare_parallel(url: str, ids: list[int], chunk: int, days: int, barrier: Any, results: Any) -> None:
+    """One sender process: load its batches, wait for the others, compose; puts (start, end) on the shared
+    clock into ``results``."""
+    coach.HISTORY_DAYS = days
+    engine = make_engine(url)
+    batches = _load(engine, ids, chunk)
+    barrier.wait()
+    start = time.monotonic()  # CLOCK_MONOTONIC: the same clock in every process on Linux
+    compose_batches(batches)
+    results.put((start, time.monotonic()))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runners", type=int, default=10_000)
     ap.add_argument("--days", type=int, default=120)
     ap.add_argument("--chunk", type=int, default=1_000)
     ap.add_argument("--sample", type=int, default=100, help="runners for the one-by-one baseline")
+    ap.add_argument("--processes", type=int, default=os.cpu_count() or 1,
+                    help="parallel sender processes for the parallel figure (1: skip it)")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bench-morning-"))
     url = f"sqlite:///{tmp / 'bench.db'}"
@@ -101,24 +156,24 @@ def main() -> None:
 
     with session_scope(engine) as s:
         runners = list(s.exec(select(Runner).order_by(Runner.id)).all())
-    # engine + templates, histories in memory (loaded as the scheduler loads them: rows and the engine's
-    # frames, which are built from columns extracted while the rows are read)
-    load_s = engine_s = 0.0
-    for i in range(0, len(runners), args.chunk):  # one batch in memory at a time, as in the scheduler
-        t0 = time.perf_counter()
-        with session_scope(engine) as s:
-            batch = coach.load_batch(s, runners[i:i + args.chunk], TODAY)
-        t1 = time.perf_counter()
-        profiles = {h.runner.id: coach.profile_of(h.runner) for h in batch.histories}
-        assessments = coach.assess_batch(batch.sessions, batch.checkins, profiles, coach.pd.Timestamp(TODAY),
-                                         runner_ids=list(profiles))
-        for h in batch.histories:
-            advice = coach.decide(h, assessments[h.runner.id], TODAY)
-            render("coach/today", html=True, p=advice.to_json(), runner=h.runner, day=TODAY, morning=True,
-                   is_today=True)
-        load_s += t1 - t0
-        engine_s += time.perf_counter() - t1
-        del batch, assessments
+    ids = [r.id for r in runners]
+    # engine + templates in this process, one batch in memory at a time as in the scheduler
+    load_s, (start, end) = prepare(url, ids, args.chunk, args.days)
+    engine_s = end - start
+    # the same in parallel sender processes (as several ``runcoach scheduler`` processes share the day's
+    # batches): each loads its share of batches, then all compose at once; wall time of the composing
+    workers = []
+    if args.processes > 1:
+        ctx = multiprocessing.get_context("spawn")
+        barrier, results = ctx.Barrier(args.processes), ctx.Queue()
+        procs = [ctx.Process(target=prepare_parallel, args=(url, ids[i::args.processes], args.chunk, args.days,
+                                                            barrier, results)) for i in range(args.processes)]
+        for proc in procs:
+            proc.start()
+        workers = [results.get(timeout=1800) for _ in procs]
+        for proc in procs:
+            proc.join()
+    parallel_s = max(w[1] for w in workers) - min(w[0] for w in workers) if workers else None
     # full batch path: load + engine + templates + store
     t0 = time.perf_counter()
     sent = 0
@@ -137,6 +192,8 @@ def main() -> None:
         "runners": args.runners, "history_days": args.days, "chunk": args.chunk, "build_db_s": round(build_s, 1),
         "load_histories": {"seconds": round(load_s, 2), "per_s": round(args.runners / load_s)},
         "batch_engine_templates": {"seconds": round(engine_s, 2), "per_s": round(args.runners / engine_s)},
+        "batch_engine_templates_parallel": None if parallel_s is None else {
+            "processes": args.processes, "seconds": round(parallel_s, 2), "per_s": round(args.runners / parallel_s)},
         "batch_full": {"seconds": round(full_s, 2), "per_s": round(sent / full_s), "messages": sent},
         "one_by_one": {"runners": args.sample, "per_s": round(args.sample / single_s, 1),
                        "ms_each": round(single_s / args.sample * 1000, 1)},
