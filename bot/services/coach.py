@@ -10,6 +10,7 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from operator import attrgetter, itemgetter
 from typing import Any
 
@@ -301,9 +302,26 @@ def advise(session: Session, runner: Runner, today: date) -> Advice:
     """Assess the runner and choose today's workout."""
     batch = load_batch(session, [runner], today)
     history = batch.histories[0]
-    assessment = assess(batch.sessions, batch.checkins, history.profile, pd.Timestamp(today), runner_id=runner.id)
+    if history.activities or history.checkins:
+        assessment = assess(batch.sessions, batch.checkins, history.profile, pd.Timestamp(today),
+                            runner_id=runner.id)
+    else:  # nothing logged yet (onboarding): the answer depends on the profile and the day only
+        assessment = assessment_without_data(history.profile, today)
     fill_outcomes(session, runner, today, history.activities, history.checkins, history.recommendations)
     return decide(history, assessment, today)
+
+
+def assessment_without_data(profile: RunnerProfile, today: date) -> Assessment:
+    """What the engine says of a runner with no sessions and no check-ins, computed once per profile and
+    day (the engine's set-up costs ~8 ms even for empty data, and new runners ask "what should I do
+    today?" first). Each caller gets its own copy of the metrics."""
+    cached = _empty_history_assessment(profile, today)
+    return replace(cached, metrics_today=dict(cached.metrics_today))
+
+
+@lru_cache(maxsize=256)
+def _empty_history_assessment(profile: RunnerProfile, today: date) -> Assessment:
+    return assess(sessions_frame(()), checkins_frame(()), profile, pd.Timestamp(today), runner_id=0)
 
 
 def advise_many(session: Session, runners: list[Runner], today: date) -> dict[int, Advice]:

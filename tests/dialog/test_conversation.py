@@ -187,3 +187,26 @@ def test_back_after_five_weeks_off_the_plan_restarts_from_half_the_usual_volume(
     this_week = plan.weeks[0]
     assert this_week.mode == "return"
     assert 0.45 * 40 <= this_week.target_km <= 0.5 * 40 * 1.06
+
+
+def test_a_runner_with_nothing_logged_gets_what_the_engine_says_of_an_empty_history(dialog: Dialog,
+                                                                                    engine: Engine) -> None:
+    """New runners' first answer comes from a per-profile, per-day cache: it must be the engine's own
+    answer for an empty history, and no caller may change what the next one gets."""
+    import pandas as pd
+
+    from bot.services.coach import advise, checkins_frame, profile_of, sessions_frame
+    from coaching.risk import assess
+
+    say(dialog, "hi")
+    today = date(2026, 3, 12)
+    with session_scope(engine) as s:
+        runner = s.exec(select(Runner)).one()
+        first = advise(s, runner, today)
+        first.assessment.metrics_today["fitness"] = 999.0  # a careless caller
+        second = advise(s, runner, today)
+        direct = assess(sessions_frame(()), checkins_frame(()), profile_of(runner), pd.Timestamp(today),
+                        runner_id=runner.id)
+    assert repr(second.assessment) == repr(direct)  # repr: the metrics hold NaN (no ACWR yet)
+    assert second.assessment.metrics_today["fitness"] == 0.0
+    assert second.recommendation.workout.type == first.recommendation.workout.type
