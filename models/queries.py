@@ -6,6 +6,7 @@ from collections import namedtuple
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from operator import itemgetter
 from typing import Any
 
@@ -239,15 +240,12 @@ BULK_CHUNK = 500  # ids per IN (...) list: well under SQLite's parameter limit
 #: and JSON the engine never looks at was a third of the loading time).
 HISTORY_ACTIVITY_COLUMNS = ("id", "runner_id", "local_date", "sport", "distance_m", "moving_time_s", "elapsed_time_s",
                             "elevation_gain_m", "avg_hr", "max_hr", "rpe", "feel", "best_efforts")
-_RECORD_TYPES: dict[tuple[str, ...], type[tuple[Any, ...]]] = {}
 
 
-def _record_type(fields: Sequence[str]) -> type[tuple[Any, ...]]:
+@cache
+def _record_type(fields: tuple[str, ...]) -> type[tuple[Any, ...]]:
     """A named tuple type for a row shape (one per column list, made once)."""
-    key = tuple(fields)
-    if key not in _RECORD_TYPES:
-        _RECORD_TYPES[key] = namedtuple("HistoryRecord", key)  # type: ignore[misc]
-    return _RECORD_TYPES[key]
+    return namedtuple("HistoryRecord", fields)  # type: ignore[misc]
 
 
 @dataclass
@@ -295,7 +293,7 @@ def bulk_history(session: Session, runner_ids: list[int], since: date, until: da
             result = conn.execute(stmt)
             keys = list(result.keys())
             values = [row._data for row in result]  # plain tuples: read by position in C below
-            make = _record_type(keys)._make
+            make = _record_type(tuple(keys))._make
             for record in map(make, values):
                 out[record.runner_id][slot].append(record)
             if slot < 2:

@@ -7,7 +7,7 @@ come back with their factors, ready for templates. No sentences here.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -27,7 +27,7 @@ from coaching.plan.feedback import FeedbackModel
 from coaching.plan.goals import Availability, Constraints, Goal
 from coaching.plan.policy import Recommendation, factor_json
 from coaching.plan.state import RunnerState, SessionSummary
-from coaching.prediction.vdot import EFFORT_MAX_M, EFFORT_MIN_M, estimate_vdot, vdot_from_race
+from coaching.prediction.vdot import estimate_vdot
 from coaching.risk import Assessment, assess, assess_batch
 from models.queries import bulk_history, save_recommendation
 from models.tables import Recommendation as StoredRecommendation
@@ -158,18 +158,9 @@ class Batch:
     checkins: pd.DataFrame
 
 
-def load_history(session: Session, runner: Runner, today: date, days: int = HISTORY_DAYS) -> History:
-    """The runner's activities and check-ins of the last ``days`` days up to ``today``."""
-    return load_histories(session, [runner], today, days)[0]
-
-
-def load_histories(session: Session, runners: list[Runner], today: date, days: int = HISTORY_DAYS) -> list[History]:
-    """Histories of many runners in a handful of queries (the batch path shares everything else)."""
-    return load_batch(session, runners, today, days).histories
-
-
 def load_batch(session: Session, runners: list[Runner], today: date, days: int = HISTORY_DAYS) -> Batch:
-    """:func:`load_histories` plus the engine's frames of all of them, built from columns read once."""
+    """Histories of many runners in a handful of queries, plus the engine's frames of all of them, built from
+    columns read once (the batch path shares everything else)."""
     ids = [r.id for r in runners if r.id is not None]
     since = today - timedelta(days=days)
     bulk = bulk_history(session, ids, since, today, today - timedelta(days=LEARNING_DAYS))
@@ -339,22 +330,16 @@ def current_vdot(acts: Sequence[Any], today: date) -> float | None:
     A best performance is a lower bound on fitness: without hard efforts the paces come out easier,
     which is the safe side.
     """
-    best: tuple[float, float, float, date] | None = None  # (VDOT, metres, seconds, day) of the best effort
-    top = 0.0
-    for a in recent(acts, today - timedelta(days=VDOT_WINDOW_DAYS)):
-        if a.sport not in RUN_SPORTS or a.local_date > today:
-            continue
-        secs = float(a.moving_time_s or a.elapsed_time_s or 0)
-        candidates = ((a.distance_m, secs), *a.best_efforts.items()) if a.best_efforts else ((a.distance_m, secs),)
-        for dist, t in candidates:
-            if dist and t and EFFORT_MIN_M <= float(dist) <= EFFORT_MAX_M and float(t) > 0:
-                v = vdot_from_race(float(dist), float(t))
-                if v > top or best is None:
-                    top, best = v, (v, float(dist), float(t), a.local_date)
-    if best is None:
-        return None
-    # the estimator owns the rules (and the factor it reports); it sees only the winning effort here
-    estimate = estimate_vdot([(best[3].isoformat(), best[1], best[2])])
+    def efforts() -> Iterator[tuple[date, float, float]]:
+        for a in recent(acts, today - timedelta(days=VDOT_WINDOW_DAYS)):
+            if a.sport not in RUN_SPORTS or a.local_date > today:
+                continue
+            if a.distance_m and (a.moving_time_s or a.elapsed_time_s):
+                yield a.local_date, a.distance_m, float(a.moving_time_s or a.elapsed_time_s)
+            for dist, secs in (a.best_efforts or {}).items():
+                yield a.local_date, float(dist), float(secs)
+
+    estimate = estimate_vdot(efforts())
     return None if estimate is None else round(estimate.vdot, 1)
 
 

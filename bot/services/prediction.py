@@ -54,11 +54,6 @@ def _efforts_of(acts: Sequence[Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["date", "distance_m", "time_s", "avg_hr", "rpe", "is_race"])
 
 
-def efforts_frame(session: Session, runner: Runner, today: date) -> pd.DataFrame:
-    """Runs of the last year plus the best efforts inside them, for effort detection."""
-    return _efforts_of(_year_of_activities(session, runner, today))
-
-
 def _weekly_km_at(acts: Sequence[Any], runner: Runner, day: date) -> float | None:
     since = day - timedelta(weeks=WEEKS_FOR_VOLUME)
     window = [a for a in acts if since <= a.local_date <= day]
@@ -68,13 +63,6 @@ def _weekly_km_at(acts: Sequence[Any], runner: Runner, day: date) -> float | Non
     weeks = max(1.0, (day - first).days / 7)
     total = sum((a.distance_m or 0) for a in window if a.sport in RUNNING_SPORTS) / 1000
     return round(total / min(weeks, WEEKS_FOR_VOLUME), 1)
-
-
-def weekly_km(session: Session, runner: Runner, today: date) -> float | None:
-    """Average running km per week over the last 8 weeks, or what the runner told us."""
-    assert runner.id is not None
-    acts = activities(session, runner.id, since=today - timedelta(weeks=WEEKS_FOR_VOLUME), until=today)
-    return _weekly_km_at(acts, runner, today)
 
 
 def traits_of(runner: Runner, today: date, km: float | None) -> RunnerTraits:
@@ -127,19 +115,12 @@ def _trend(acts: Sequence[Any], efforts: pd.DataFrame, runner: Runner, today: da
     return PredictionTrend(days, times, lows, highs)
 
 
-def prediction_trend(session: Session, runner: Runner, today: date, distance_m: float, weeks: int = 12,
-                     step_days: int = 7) -> PredictionTrend:
-    """The prediction as it stood every ``step_days`` over the last ``weeks`` weeks (no hindsight), from the
-    runner's first run on; the last point is today."""
-    acts = _year_of_activities(session, runner, today)
-    answer, efforts = _answer(acts, runner, today, distance_m, None)
-    return _trend(acts, efforts, runner, today, distance_m, answer.predictions[0], weeks, step_days)
-
-
 def predict_with_trend(session: Session, runner: Runner, today: date, distance_m: float | None,
                        target_time_s: float | None, weeks: int = 12,
                        step_days: int = 7) -> tuple[PredictionAnswer, PredictionTrend | None]:
-    """:func:`predict_for` and, when it is about one distance, :func:`prediction_trend`, from one read."""
+    """:func:`predict_for` and, when it is about one distance, the prediction as it stood every ``step_days``
+    over the last ``weeks`` weeks (no hindsight, from the runner's first run on; the last point is today),
+    all from one read of the runner's year."""
     acts = _year_of_activities(session, runner, today)
     answer, efforts = _answer(acts, runner, today, distance_m, target_time_s)
     if answer.n_runs == 0 or len(answer.predictions) != 1:

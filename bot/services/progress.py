@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sqlmodel import Session
 
-from bot.services.coach import checkins_frame, load_history, sessions_frame
+from bot.services.coach import load_batch
 from coaching.readiness import readiness_at
 from coaching.risk import engine_arrays
 from models.tables import Runner
@@ -42,10 +42,10 @@ class Progress:
 
 def progress_for(session: Session, runner: Runner, today: date) -> Progress:
     """Compute the 12-week series from stored history."""
-    history = load_history(session, runner, today)
+    batch = load_batch(session, [runner], today)
     start = today - timedelta(days=WEEKS * 7 - 1)
-    arrays = engine_arrays(sessions_frame(history.activities), checkins_frame(history.checkins), history.profile,
-                           pd.Timestamp(today), start=pd.Timestamp(start), runner_ids=[runner.id])
+    arrays = engine_arrays(batch.sessions, batch.checkins, batch.histories[0].profile, pd.Timestamp(today),
+                           start=pd.Timestamp(start), runner_ids=[runner.id])
     daily = arrays.daily
     j0 = int(daily.dates.searchsorted(pd.Timestamp(start)))
     days = [d.date() for d in daily.dates[j0:]]

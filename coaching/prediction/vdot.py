@@ -14,7 +14,9 @@ with t at fixed D, so bisection is exact to the tolerance). Tested against Danie
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from coaching.factors import Factor
 
@@ -93,24 +95,29 @@ class VdotEstimate:
     basis: tuple[Factor, ...]
 
 
-def estimate_vdot(efforts: list[tuple[str, float, float]]) -> VdotEstimate | None:
-    """Highest VDOT among ``efforts`` given as (ISO date, distance_m, time_s); None when there are none.
+def estimate_vdot(efforts: Iterable[tuple[str | date, float, float]]) -> VdotEstimate | None:
+    """Highest VDOT among ``efforts`` given as (day, distance_m, time_s); None when there are none.
 
-    Only efforts from 1.5 km to 42.2 km are used (the range Daniels' tables cover). Pass real efforts
-    (races, hard sessions): an easy run gives a VDOT far below the runner's fitness.
+    The day is a date or an ISO date string. Only efforts from 1.5 km to 42.2 km are used (the range
+    Daniels' tables cover). Pass real efforts (races, hard sessions): an easy run gives a VDOT far below
+    the runner's fitness.
     """
-    best: VdotEstimate | None = None
-    for date, distance_m, time_s in efforts:
+    best: tuple[float, str | date, float, float] | None = None
+    for day, distance_m, time_s in efforts:
         if not (EFFORT_MIN_M <= distance_m <= EFFORT_MAX_M) or time_s <= 0:
             continue
         v = vdot_from_race(distance_m, time_s)
-        if best is None or v > best.vdot:
-            factor = Factor(
-                key="race",
-                value=float(distance_m),
-                unit="m",
-                contribution=v,
-                detail={"distance_m": float(distance_m), "time_s": float(time_s), "date": date},
-            )
-            best = VdotEstimate(vdot=v, distance_m=distance_m, time_s=time_s, date=date, basis=(factor,))
-    return best
+        if best is None or v > best[0]:
+            best = (v, day, distance_m, time_s)
+    if best is None:
+        return None
+    v, day, distance_m, time_s = best
+    iso = day if isinstance(day, str) else day.isoformat()
+    factor = Factor(
+        key="race",
+        value=float(distance_m),
+        unit="m",
+        contribution=v,
+        detail={"distance_m": float(distance_m), "time_s": float(time_s), "date": iso},
+    )
+    return VdotEstimate(vdot=v, distance_m=distance_m, time_s=time_s, date=iso, basis=(factor,))

@@ -184,7 +184,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if isinstance(error, ChatMigrated) and isinstance(update, Update) and update.effective_chat is not None:
         identity = _identity(update)
         await _off_loop(context, _dialog(context).handle, identity,
-                                Incoming(event="migrated", new_chat_id=error.new_chat_id))
+                        Incoming(event="migrated", new_chat_id=error.new_chat_id))
         return
     log.error("update failed: %s", type(error).__name__, exc_info=error)
     if isinstance(error, TelegramError):

@@ -22,9 +22,7 @@ log = logging.getLogger(__name__)
 
 POLL_TIMEOUT_S = 25
 #: Chats handled at once. The dialog runs one at a time under the GIL anyway; more chats in flight only
-#: add outgoing connections, and httpx/httpcore's pool gets slower with every open connection (its
-#: request-to-connection assignment scans the whole pool on each request), which cost more CPU than
-#: the dialog itself at 100 concurrent chats.
+#: add outgoing connections, and httpcore's pool scans all its connections on each request.
 CONCURRENT_CHATS = 8
 BACKOFF_S = (1.0, 2.0, 5.0, 10.0, 30.0)
 
