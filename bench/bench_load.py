@@ -15,7 +15,9 @@ the 2 cores). Every wait is bounded (--reply-timeout per reply, --phase-timeout 
 Variants: ``coach`` = ``python -m bot.cli bot`` exactly as deployed (AIORateLimiter at Telegram's ~30
 replies/s overall; chats handled concurrently, each in order); ``coach-uncapped`` = the same command with
 TELEGRAM_OVERALL_RATE=1000, i.e. without the overall reply cap, to measure the bot's own capacity the way
-the fake's flood limits are off; ``echo`` = bench/echo_bot.py (no database, no rate limiter: the floor).
+the fake's flood limits are off; ``coach-uncapped-httpx`` = the same with TELEGRAM_HTTP_CLIENT=httpx
+(PTB's default HTTP client instead of the bot's aiohttp one); ``echo`` = bench/echo_bot.py (no database,
+no rate limiter, PTB's defaults: the floor).
 """
 
 from __future__ import annotations
@@ -154,6 +156,10 @@ def start_variant(variant: str, fake: FakeTelegram, db_url: str | None, workdir:
     elif variant == "coach-uncapped":
         cmd = [sys.executable, "-m", "bot.cli", "bot"]
         env["TELEGRAM_OVERALL_RATE"] = "1000"
+    elif variant == "coach-uncapped-httpx":
+        cmd = [sys.executable, "-m", "bot.cli", "bot"]
+        env["TELEGRAM_OVERALL_RATE"] = "1000"
+        env["TELEGRAM_HTTP_CLIENT"] = "httpx"
     elif variant == "echo":
         cmd = [sys.executable, str(ROOT / "bench" / "echo_bot.py")]
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
@@ -26,6 +27,8 @@ class Settings(BaseSettings):
     default_morning_time: str = "07:00"
     default_evening_time: str = "20:00"
     log_level: str = "INFO"
+    telegram_http_client: Literal["aiohttp", "httpx"] = Field(
+        default="aiohttp", description="HTTP client for the Bot API (httpx: python-telegram-bot's default).")
     telegram_overall_rate: float = Field(
         default=30.0, gt=0, description="Replies per second for the whole bot (Telegram's guidance: about 30).")
     scheduler_interval_s: float = Field(default=25.0, gt=0, description="How often the outbox tick runs.")

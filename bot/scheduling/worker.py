@@ -144,7 +144,10 @@ def build_bot(settings: Any) -> Any:
     if getattr(settings, "telegram_base_url", None):
         kwargs["base_url"] = settings.telegram_base_url
         kwargs["base_file_url"] = settings.telegram_base_file_url or settings.telegram_base_url
-    return Bot(settings.telegram_bot_token.get_secret_value(), **kwargs)
+    from bot.transports.telegram.http_client import make_request
+
+    request = make_request(getattr(settings, "telegram_http_client", "aiohttp"))
+    return Bot(settings.telegram_bot_token.get_secret_value(), request=request, **kwargs)
 
 
 def run_forever(settings: Any, engine: Engine, composer: Composer | None = None) -> None:

@@ -24,6 +24,7 @@ from bot.dialog.core import Clock, system_clock
 from bot.nlu import warm_up
 from bot.settings import Settings
 from bot.transports.telegram import handlers
+from bot.transports.telegram.http_client import make_request
 from bot.transports.telegram.polling import run_polling
 from prompts import render
 
@@ -70,8 +71,10 @@ def build_application(settings: Settings, engine: Engine, *, clock: Clock = syst
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url)
         builder = builder.base_file_url(settings.telegram_base_file_url or settings.telegram_base_url)
-    if request is not None:
-        builder = builder.request(request).get_updates_request(updates_request or request)
+    if request is None:
+        request = make_request(settings.telegram_http_client)
+        updates_request = updates_request or make_request(settings.telegram_http_client, connection_pool_size=1)
+    builder = builder.request(request).get_updates_request(updates_request or request)
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.telegram_overall_rate,
                                                       max_retries=3))
