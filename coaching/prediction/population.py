@@ -50,6 +50,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -385,12 +386,12 @@ def vickers_records(df: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _lstsq(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """OLS coefficients (intercept first) by the normal equations (lstsq is ~100x slower here)."""
+    """OLS coefficients (intercept first) from the normal equations, solved by SVD with the minimum-norm
+    answer when features are collinear (lstsq on the full design is ~100x slower here). A plain ``solve``
+    of a singular X'X returns whatever the BLAS build makes of it (coefficients of 1e13 with numpy 2.4),
+    so the trained model would depend on the machine."""
     x1 = np.column_stack([np.ones(len(x)), x])
-    try:
-        return np.asarray(np.linalg.solve(x1.T @ x1, x1.T @ y), dtype=float)
-    except np.linalg.LinAlgError:
-        return np.asarray(np.linalg.lstsq(x1, y, rcond=None)[0], dtype=float)
+    return np.asarray(np.linalg.lstsq(x1.T @ x1, x1.T @ y, rcond=None)[0], dtype=float)
 
 
 def _sd_line(absr: np.ndarray, resid: np.ndarray) -> tuple[float, float]:
@@ -559,3 +560,10 @@ def train(out_path: Path | str = DEFAULT_MODEL_JSON, data_path: Path | str = VIC
 def load_population_model(path: Path | str = DEFAULT_MODEL_JSON) -> PopulationModel:
     """Read a model written by :func:`train` (by default the one shipped with the package)."""
     return PopulationModel.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+@cache
+def shipped_population_model() -> PopulationModel:
+    """The model shipped with the package, read once per process (it is immutable; reading and parsing the
+    JSON cost more than a prediction)."""
+    return load_population_model()
