@@ -14,13 +14,14 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from coaching.factors import Factor
 from coaching.prediction.efforts import detect_efforts
 from coaching.prediction.individual import Effort, predict_log_time
 from coaching.prediction.intervals import interval_s
-from coaching.prediction.population import PopulationModel, RunnerTraits, load_population_model
+from coaching.prediction.population import PopulationModel, RunnerTraits, shipped_population_model
 
 MIN_EFFORT_M = 3000.0
 MAX_EFFORT_M = 42_500.0
@@ -75,6 +76,8 @@ def prepare_efforts(efforts: pd.DataFrame | None) -> pd.DataFrame:
     """The efforts among ``efforts`` (runs, columns as in :func:`predict_race`), detected unless an
     ``effort`` column says which; dates as timestamps. Pass the result to several :func:`predict_race`
     calls to detect once."""
+    if efforts is not None and _prepared(efforts):
+        return efforts  # already what this function returns (e.g. its own output): nothing to redo
     if efforts is None or efforts.empty:
         return pd.DataFrame(
             {
@@ -88,11 +91,24 @@ def prepare_efforts(efforts: pd.DataFrame | None) -> pd.DataFrame:
     df = efforts.copy()
     if "effort" not in df:
         df = detect_efforts(df)
-        df = df[df["valid"]]
-    df["date"] = pd.to_datetime(df["date"])
+        df = df[df["valid"].to_numpy()]
+    if df["date"].dtype.kind != "M":
+        df["date"] = pd.to_datetime(df["date"])
     if "is_race" not in df:
         df["is_race"] = False
-    return df[df["effort"].fillna(False).astype(bool)]
+    return df[df["effort"].fillna(False).astype(bool).to_numpy()]
+
+
+def _prepared(df: pd.DataFrame) -> bool:
+    """Whether ``df`` is in :func:`prepare_efforts`' output form: timestamps, an is_race column, efforts only."""
+    return (
+        "is_race" in df
+        and df["date"].dtype.kind == "M"
+        and df["effort"].dtype == bool
+        and bool(df["effort"].to_numpy().all())
+        if "effort" in df and "date" in df
+        else False
+    )
 
 
 def predict_race(
@@ -115,22 +131,27 @@ def predict_race(
     """
     if not 3000.0 <= distance_m <= 100_000.0:
         raise ValueError("distance_m must be between 3 km and 100 km")
-    m = model if model is not None else load_population_model()
+    m = model if model is not None else shipped_population_model()
     now = pd.Timestamp(today)
     df = prepare_efforts(efforts)
-    df = df[
-        (df["date"] <= now)
-        & (df["date"] > now - pd.Timedelta(weeks=lookback_weeks))
-        & (df["distance_m"] >= MIN_EFFORT_M)
-        & (df["distance_m"] <= MAX_EFFORT_M)
-        & (df["time_s"] > 0)
-    ].sort_values("date")
-    df = df.tail(max_efforts)
-    dists = df["distance_m"].to_numpy(dtype=float)
-    times = df["time_s"].to_numpy(dtype=float)
-    weeks = ((now - df["date"]).dt.total_seconds() / (7 * 86400.0)).to_numpy(dtype=float)
-    races = df["is_race"].fillna(False).astype(bool).to_numpy()
-    days = [str(d) for d in df["date"].dt.strftime("%Y-%m-%d")]
+    # Array selection (a DataFrame filter + sort costs more than the prediction itself).
+    when = pd.DatetimeIndex(df["date"])
+    all_dists = df["distance_m"].to_numpy(dtype=float)
+    all_times = df["time_s"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        keep = (
+            (when <= now)
+            & (when > now - pd.Timedelta(weeks=lookback_weeks))
+            & (all_dists >= MIN_EFFORT_M)
+            & (all_dists <= MAX_EFFORT_M)
+            & (all_times > 0)
+        )
+    rows = np.flatnonzero(keep)
+    rows = rows[np.argsort(when.asi8[rows], kind="quicksort")][len(rows) - min(len(rows), max_efforts):]
+    dists, times, when = all_dists[rows], all_times[rows], when[rows]
+    weeks = np.asarray((now - when).total_seconds(), dtype=float) / (7 * 86400.0)
+    races = df["is_race"].fillna(False).astype(bool).to_numpy()[rows]
+    days = [str(d) for d in when.strftime("%Y-%m-%d")]
     eff = [
         Effort(float(d), float(t), weeks_ago=float(w), is_race=bool(r))
         for d, t, w, r in zip(dists, times, weeks, races, strict=True)
