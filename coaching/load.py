@@ -188,7 +188,8 @@ class SessionLoadModel:
         s: pd.DataFrame,
         profiles: Mapping[int, RunnerProfile] | RunnerProfile | None,
         threshold: pd.Series | None,
-    ) -> pd.DataFrame:
+    ) -> dict[str, FloatArray]:
+        """Each method's raw value per session (arrays; the calibration and the transform read them)."""
         rid = s["runner_id"].to_numpy(dtype=np.int64)
         uniq, inv = np.unique(rid, return_inverse=True)
         prof = profile_arrays(profiles, uniq)
@@ -219,7 +220,7 @@ class SessionLoadModel:
             }
         default_rpe = np.fromiter((DEFAULT_RPE.get(x, 3.5) for x in sports), dtype=np.float64, count=len(sports))
         columns["duration"] = default_rpe * dur / 60.0
-        return pd.DataFrame(columns, index=s.index)  # one construction: pandas set-up per column dominated
+        return columns
 
     def fit(
         self, sessions: pd.DataFrame, profiles: Mapping[int, RunnerProfile] | RunnerProfile | None = None
@@ -231,28 +232,33 @@ class SessionLoadModel:
         self.threshold_pace_ = estimate_threshold_pace(s)
         return self._fit_raw(s, self._raw(s, profiles, self.threshold_pace_))
 
-    def _fit_raw(self, s: pd.DataFrame, raw: pd.DataFrame) -> Self:
+    def _fit_raw(self, s: pd.DataFrame, raw: Mapping[str, FloatArray]) -> Self:
+        runners, ratios, counts = self._calibration(s, raw)
+        index = pd.Index(runners, name="runner_id")
+        self.log_ratio_ = pd.DataFrame(ratios, index=index)
+        self.n_calibration_ = pd.DataFrame(counts, index=index)
+        return self
+
+    def _calibration(
+        self, s: pd.DataFrame, raw: Mapping[str, FloatArray]
+    ) -> tuple[npt.NDArray[np.int64], dict[str, FloatArray], dict[str, FloatArray]]:
+        """Runner ids (sorted) and, per method, the shrunk mean log ratio to sRPE and its count."""
         rid = s["runner_id"].to_numpy(dtype=np.int64)
         runners, inv = np.unique(rid, return_inverse=True)
         ratios: dict[str, FloatArray] = {}
         counts: dict[str, FloatArray] = {}
-        srpe_v = raw["srpe"].to_numpy(dtype=np.float64)
+        srpe_v = raw["srpe"]
         for m in ("trimp", "edwards", "pace"):
             pop = float(self.population_log_ratio[m])
             with np.errstate(divide="ignore", invalid="ignore"):
-                lr = np.log(srpe_v / raw[m].to_numpy(dtype=np.float64))
+                lr = np.log(srpe_v / raw[m])
             ok = np.isfinite(lr)
             n = np.bincount(inv[ok], minlength=len(runners)).astype(np.float64)
             tot = np.bincount(inv[ok], weights=lr[ok], minlength=len(runners))
             # shrunk mean: w * mean + (1 - w) * pop with w = n / (n + k)
             ratios[m] = (tot + self.shrinkage_k * pop) / (n + self.shrinkage_k)
             counts[m] = n
-        index = pd.Index(runners, name="runner_id")
-        out = pd.DataFrame(ratios, index=index)
-        out_n = pd.DataFrame(counts, index=index)
-        self.log_ratio_ = out
-        self.n_calibration_ = out_n
-        return self
+        return runners, ratios, counts
 
     def transform(
         self, sessions: pd.DataFrame, profiles: Mapping[int, RunnerProfile] | RunnerProfile | None = None
@@ -266,28 +272,40 @@ class SessionLoadModel:
         threshold = getattr(self, "threshold_pace_", None)
         return self._transform_raw(s, self._raw(s, profiles, threshold))
 
-    def _transform_raw(self, s: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
-        rid = s["runner_id"].to_numpy(dtype=np.int64)
+    def _transform_raw(self, s: pd.DataFrame, raw: Mapping[str, FloatArray]) -> pd.DataFrame:
         log_ratio = getattr(self, "log_ratio_", None)
-        load = raw["srpe"].to_numpy(dtype=np.float64).copy()
+        calibration = None
+        if log_ratio is not None and len(log_ratio):
+            keys = log_ratio.index.to_numpy(dtype=np.int64)
+            calibration = (keys, {m: log_ratio[m].to_numpy(dtype=np.float64) for m in ("trimp", "edwards", "pace")})
+        return self._apply(s, raw, calibration)
+
+    def _apply(
+        self,
+        s: pd.DataFrame,
+        raw: Mapping[str, FloatArray],
+        calibration: tuple[npt.NDArray[np.int64], Mapping[str, FloatArray]] | None,
+    ) -> pd.DataFrame:
+        """``s`` plus the load columns: sRPE where known, else the first calibrated method that has a value."""
+        rid = s["runner_id"].to_numpy(dtype=np.int64)
+        load = raw["srpe"].copy()
         method = np.where(np.isnan(load), "", "srpe").astype(object)
         for m in ("trimp", "edwards", "pace"):
             pop = float(self.population_log_ratio[m])
-            if log_ratio is not None and len(log_ratio):
-                lr = _lookup(log_ratio.index.to_numpy(dtype=np.int64), log_ratio[m].to_numpy(dtype=np.float64),
-                             rid, pop)
+            if calibration is not None:
+                lr = _lookup(calibration[0], calibration[1][m], rid, pop)
             else:
                 lr = np.full(len(s), pop)
-            cand = raw[m].to_numpy(dtype=np.float64) * np.exp(lr)
+            cand = raw[m] * np.exp(lr)
             use = np.isnan(load) & np.isfinite(cand)
             load = np.where(use, cand, load)
             method[use] = m
         use = np.isnan(load)
-        load = np.where(use, raw["duration"].to_numpy(dtype=np.float64), load)
+        load = np.where(use, raw["duration"], load)
         method[use] = "duration"
         data = {c: s[c].to_numpy() for c in s.columns}
-        data.update(load=load, load_method=method, intensity_pace=raw["intensity_pace"].to_numpy(),
-                    hrr=raw["hrr"].to_numpy(), threshold_pace_s_per_km=raw["threshold_pace_s_per_km"].to_numpy())
+        data.update(load=load, load_method=method, intensity_pace=raw["intensity_pace"], hrr=raw["hrr"],
+                    threshold_pace_s_per_km=raw["threshold_pace_s_per_km"])
         return pd.DataFrame(data, index=s.index)
 
     def fit_transform(
@@ -310,6 +328,6 @@ def load_validated(
 ) -> pd.DataFrame:
     """Like :func:`session_load` for a frame already passed through ``validate_sessions``."""
     model = SessionLoadModel()
-    model.threshold_pace_ = estimate_threshold_pace(sessions)
-    raw = model._raw(sessions, profiles, model.threshold_pace_)
-    return model._fit_raw(sessions, raw)._transform_raw(sessions, raw)
+    raw = model._raw(sessions, profiles, estimate_threshold_pace(sessions))
+    runners, ratios, _counts = model._calibration(sessions, raw)
+    return model._apply(sessions, raw, (runners, ratios))

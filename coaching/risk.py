@@ -304,10 +304,8 @@ def engine_arrays(
     """
     model = model or InjuryRiskModel()
     day = pd.Timestamp(today).normalize()
-    s = validate_sessions(sessions)
-    s = s.loc[s["date"] <= day]
-    c = validate_checkins(checkins)
-    c = c.loc[c["date"] <= day].copy()
+    s = _until(validate_sessions(sessions), day)
+    c = _until(validate_checkins(checkins), day)  # a new frame either way: adding a column is safe
     c["pain_feature"] = pain_feature(c) if len(c) else np.zeros(0)
     loaded = load_validated(s, profiles)
     ids = np.unique(
@@ -343,6 +341,12 @@ def engine_arrays(
     for k in FEATURES:
         logit = logit + float(model.coefficients[k]) * feats[k]
     return EngineArrays(full, daily, ready, feats, logit, loaded, c)
+
+
+def _until(frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """The rows of a validated frame up to ``day`` (the frame itself when none is later: the usual case)."""
+    keep = frame["date"].to_numpy(dtype="datetime64[ns]") <= day.to_datetime64()
+    return frame if keep.all() else frame.loc[keep].copy()
 
 
 _FEATURE_UNITS: dict[str, str] = {
