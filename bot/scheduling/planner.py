@@ -8,14 +8,15 @@ active coach group: ``digest`` at 18:00 in the default time zone (groups have no
 Only the runner's *current* local day is planned. Pending rows that are not due yet follow changes
 of time zone, send time or chat (they are updated, never duplicated); rows already sent stay sent.
 A local day earlier than one already planned for the same (target, kind) is never planned (moving
-west across midnight must not bring back a morning already sent).
+west across midnight must not bring back a morning already sent). Nothing is planned for a time before
+the runner or group joined: a runner who first writes in the afternoon hears "Good morning" tomorrow.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -77,15 +78,29 @@ def wanted_rows(runners: Iterable[Any], groups: Iterable[Any], now: datetime,
         today = due.local_today(now, tz)
         morning = due.parse_hhmm(r.morning_time, config.default_morning)
         evening = due.parse_hhmm(r.evening_time, config.default_evening)
-        out.append(_row("runner", r.id, "morning", today, r.chat_id, morning, tz_name, tz))
-        out.append(_row("runner", r.id, "evening", today, r.chat_id, evening, tz_name, tz))
+        rows = [_row("runner", r.id, "morning", today, r.chat_id, morning, tz_name, tz),
+                _row("runner", r.id, "evening", today, r.chat_id, evening, tz_name, tz)]
         if today.weekday() == config.weekly_weekday:
-            out.append(_row("runner", r.id, "weekly", today, r.chat_id, evening, tz_name, tz))
+            rows.append(_row("runner", r.id, "weekly", today, r.chat_id, evening, tz_name, tz))
+        out.extend(_since_joined(rows, getattr(r, "created_at", None), now))
     gtz = due.zone(config.default_time_zone)
     gtoday = due.local_today(now, gtz)
     for g in groups:
-        out.append(_row("group", g.id, "digest", gtoday, g.chat_id, config.digest_time, gtz.key, gtz))
+        row = _row("group", g.id, "digest", gtoday, g.chat_id, config.digest_time, gtz.key, gtz)
+        out.extend(_since_joined([row], getattr(g, "created_at", None), now))
     return out
+
+
+def _since_joined(rows: list[dict[str, Any]], created_at: datetime | None, now: datetime) -> list[dict[str, Any]]:
+    """The rows due after the target joined: a runner who first writes at 5 pm gets no "Good morning"
+    for a morning they were not here for (their first comes the next day); a group added at 7 pm gets its
+    first digest the next evening. A ``created_at`` later than ``now`` (another clock) filters nothing."""
+    if created_at is None:
+        return rows
+    joined = created_at if created_at.tzinfo is not None else created_at.replace(tzinfo=UTC)
+    if joined > now:
+        return rows
+    return [row for row in rows if row["due_at"] >= joined]
 
 
 def _due_for(existing_day: date, kind: str, r: Any, config: PlanConfig) -> tuple[datetime, datetime, str]:
@@ -101,11 +116,12 @@ def plan(session: Session, now: datetime, config: PlanConfig = PlanConfig()) -> 
     """Insert today's missing rows and re-plan pending, not-yet-due rows whose schedule changed."""
     runner_rows: list[Any] = list(session.execute(
         sa_select(col(Runner.id), col(Runner.chat_id), col(Runner.time_zone), col(Runner.morning_time),
-                  col(Runner.evening_time))
+                  col(Runner.evening_time), col(Runner.created_at))
         .where(col(Runner.active).is_(True), col(Runner.paused).is_(False), col(Runner.chat_id).is_not(None))
     ).all())
     group_rows: list[Any] = list(session.execute(
-        sa_select(col(CoachGroup.id), col(CoachGroup.chat_id)).where(col(CoachGroup.active).is_(True))
+        sa_select(col(CoachGroup.id), col(CoachGroup.chat_id), col(CoachGroup.created_at))
+        .where(col(CoachGroup.active).is_(True))
     ).all())
     report = PlanReport(targets=len(runner_rows) + len(group_rows))
     wanted = wanted_rows(runner_rows, group_rows, now, config)

@@ -59,9 +59,9 @@ def add_runner(engine: Engine, name: str, *, tz: str = "Europe/London", morning:
         return r.id
 
 
-def add_group(engine: Engine, chat_id: int = -100123, title: str = "club") -> int:
+def add_group(engine: Engine, chat_id: int = -100123, title: str = "club", **kw: Any) -> int:
     with session_scope(engine) as s:
-        g = CoachGroup(chat_id=chat_id, title=title)
+        g = CoachGroup(chat_id=chat_id, title=title, **kw)
         s.add(g)
         s.flush()
         assert g.id is not None

@@ -169,3 +169,24 @@ def test_evening_checkin_wanted(engine: Engine) -> None:
         s.add(Recommendation(runner_id=rid, local_date=date(2026, 3, 13), workout_type="easy"))
         s.flush()
         assert evening_checkin_wanted(s, rid, date(2026, 3, 13))
+
+
+def test_a_runner_who_joins_in_the_afternoon_gets_no_good_morning_until_tomorrow(engine: Engine) -> None:
+    joined = utc(2026, 3, 12, 16, 40)  # Thursday, 17:40 in Berlin: this morning's 06:30 is gone
+    rid = add_runner(engine, "late", tz="Europe/Berlin", morning="06:30", evening="19:15", created_at=joined)
+    early = add_runner(engine, "early", tz="Europe/Berlin", morning="06:30", created_at=utc(2026, 3, 11, 9))
+    run_plan(engine, joined + timedelta(minutes=1))
+    today = {(r.target_id, r.kind) for r in all_rows(engine)}
+    assert (rid, "morning") not in today and (rid, "evening") in today
+    assert (early, "morning") in today  # was already here this morning: the bot catches up after downtime
+    run_plan(engine, utc(2026, 3, 13, 4))  # Friday 05:00 in Berlin
+    friday = [r for r in all_rows(engine, target_id=rid) if r.local_date == date(2026, 3, 13)]
+    assert {r.kind for r in friday} == {"morning", "evening"}
+
+
+def test_a_group_added_after_the_digest_time_gets_its_first_digest_the_next_day(engine: Engine) -> None:
+    gid = add_group(engine, created_at=utc(2026, 3, 12, 19))
+    run_plan(engine, utc(2026, 3, 12, 19, 5), PlanConfig(default_time_zone="Europe/London"))
+    assert not [r for r in all_rows(engine) if r.target_id == gid and r.kind == "digest"]
+    run_plan(engine, utc(2026, 3, 13, 9), PlanConfig(default_time_zone="Europe/London"))
+    assert [r.local_date for r in all_rows(engine) if r.target_id == gid] == [date(2026, 3, 13)]

@@ -138,7 +138,8 @@ async def test_gap_and_overlap_times_go_out_at_the_right_instant(engine: Engine,
 
 async def test_serve_runs_the_tick_until_stopped(engine: Engine) -> None:
     """run_forever's body with an injected bot and stop event: APScheduler runs the tick at once."""
-    add_runner(engine, "sol", tz="UTC", morning="00:00", evening="00:00")
+    yesterday = datetime.now(UTC) - timedelta(days=1)  # here before today's 00:00 UTC, so it is due now
+    add_runner(engine, "sol", tz="UTC", morning="00:00", evening="00:00", created_at=yesterday)
     bot = FakeBot()
     stop = asyncio.Event()
 
