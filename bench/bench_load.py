@@ -42,8 +42,15 @@ sys.path.insert(0, str(ROOT))
 from tests.e2e.harness import is_scheduled  # noqa: E402
 from tests.fakebot import FakeTelegram, Limits, SentMessage  # noqa: E402
 
-SCRIPT = ["hi", "ran 5k in 25 min", "slept 7h hrv 55", "what should I do today?", "rpe 6",
-          "yesterday easy 8 km in 46 min", "can I break 50 min in the 10k?", "ran 6 km in 33 min"]
+SCRIPTS = {
+    # a runner's day: greetings, logs, check-ins, "what should I do today?", RPE, a race question
+    "mixed": ["hi", "ran 5k in 25 min", "slept 7h hrv 55", "what should I do today?", "rpe 6",
+              "yesterday easy 8 km in 46 min", "can I break 50 min in the 10k?", "ran 6 km in 33 min"],
+    # only greetings: the coach's cheapest turn (find the runner, one template, commit), i.e. the ceiling
+    # of this transport + storage stack whatever the engine costs
+    "greetings": ["hi"],
+}
+SCRIPT = SCRIPTS["mixed"]
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -111,16 +118,17 @@ class ReplyRouter:
 
 
 async def run_phase(fake: FakeTelegram, router: ReplyRouter, users: list[Any], messages: int,
-                    reply_timeout: float, phase_timeout: float, think_s: float, seed: int) -> dict[str, Any]:
+                    reply_timeout: float, phase_timeout: float, think_s: float, seed: int,
+                    script: list[str] = SCRIPT) -> dict[str, Any]:
     latencies: list[float] = []
     lost = 0
     rng = random.Random(seed)
 
     async def runner(user: Any) -> None:
         nonlocal lost
-        start = rng.randrange(len(SCRIPT))
+        start = rng.randrange(len(script))
         for i in range(messages):
-            text = SCRIPT[(start + i) % len(SCRIPT)] if i else "hi"
+            text = script[(start + i) % len(script)] if i else "hi"
             injected = time.monotonic()
             future = router.expect(user.id, injected)
             fake.send_text(user, text)
@@ -206,7 +214,7 @@ async def bench_variant(variant: str, db_kind: str | None, args: argparse.Namesp
             next_id += n
             cpu0, bench0 = proc_cpu_s(proc.pid), time.process_time()
             phase = await run_phase(fake, router, users, args.messages, args.reply_timeout, args.phase_timeout,
-                                    args.think, n)
+                                    args.think, n, SCRIPTS[args.script])
             phase["bot_cpu_s"] = round(proc_cpu_s(proc.pid) - cpu0, 2)
             phase["bench_cpu_s"] = round(time.process_time() - bench0, 2)
             rss, peak = proc_rss_mb(proc.pid)
@@ -234,7 +242,7 @@ async def bench_variant(variant: str, db_kind: str | None, args: argparse.Namesp
 
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-                           "fake": {"flood_limits": False}, "results": []}
+                           "fake": {"flood_limits": False}, "script": args.script, "results": []}
     with tempfile.TemporaryDirectory(prefix="rc-bench-") as tmp:
         for variant in args.variants:
             kinds = ["sqlite"] + (["postgres"] if args.pg else []) if variant != "echo" else [None]
@@ -258,6 +266,8 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=4, help="messages per runner per phase")
     parser.add_argument("--variants", type=lambda s: s.split(","), default=["coach", "echo"])
     parser.add_argument("--pg", help="also run the coach on PostgreSQL (server URL; a database is created)")
+    parser.add_argument("--script", choices=sorted(SCRIPTS), default="mixed",
+                        help="what the runners send (greetings: the cheapest turn only)")
     parser.add_argument("--think", type=float, default=0.0, help="mean think time between messages (s)")
     parser.add_argument("--reply-timeout", type=float, default=120.0)
     parser.add_argument("--phase-timeout", type=float, default=600.0)

@@ -521,6 +521,16 @@ def assess_batch(
     return assessments_today(arrays, model)
 
 
+def _of_runner(frame: pd.DataFrame, rid: int) -> pd.DataFrame:
+    """The rows of runner ``rid`` (the frame itself when it holds only theirs, as a one-runner batch does)."""
+    if "runner_id" not in frame.columns:
+        return frame
+    ids = frame["runner_id"]
+    if ids.dtype.kind in "iu" and bool((ids.to_numpy() == rid).all()):
+        return frame
+    return frame.loc[pd.to_numeric(ids, errors="coerce") == rid]
+
+
 def assess(
     sessions: pd.DataFrame,
     checkins: pd.DataFrame | None,
@@ -534,21 +544,17 @@ def assess(
     ``runner_id`` defaults to the first runner in the data, else 0.
     """
     model = model or InjuryRiskModel()
-    ids: list[int] = []
-    for frame in (sessions, checkins):
-        if frame is not None and "runner_id" in frame.columns and len(frame):
-            ids.extend(
-                pd.to_numeric(frame["runner_id"], errors="coerce").dropna().astype(int).unique().tolist()
-            )
-    rid = runner_id if runner_id is not None else (ids[0] if ids else 0)
-    s = (
-        sessions.loc[pd.to_numeric(sessions["runner_id"], errors="coerce") == rid]
-        if "runner_id" in sessions
-        else sessions
-    )
-    c = checkins
-    if c is not None and "runner_id" in c.columns:
-        c = c.loc[pd.to_numeric(c["runner_id"], errors="coerce") == rid]
+    rid = runner_id
+    if rid is None:
+        ids: list[int] = []
+        for frame in (sessions, checkins):
+            if frame is not None and "runner_id" in frame.columns and len(frame):
+                ids.extend(
+                    pd.to_numeric(frame["runner_id"], errors="coerce").dropna().astype(int).unique().tolist()
+                )
+        rid = ids[0] if ids else 0
+    s = _of_runner(sessions, rid)
+    c = _of_runner(checkins, rid) if checkins is not None else None
     profs = {rid: profile} if profile is not None else None
     arrays = engine_arrays(s, c, profs, today, model, runner_ids=[rid], window=READINESS_LOOKBACK_D)
     return assessments_today(arrays, model)[int(rid)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from bot.dialog.types import Button
 from prompts import render
@@ -10,7 +11,17 @@ from prompts import render
 
 def label(key: str, **context: object) -> str:
     """A button's label from ``prompts/buttons/label.j2`` (labels are user-facing text too)."""
-    return render("buttons/label", key=key, **context)
+    try:
+        return _label(key, tuple(sorted(context.items())))
+    except TypeError:  # a context value that cannot be a cache key
+        return render("buttons/label", key=key, **context)
+
+
+@lru_cache(maxsize=1024)
+def _label(key: str, context: tuple[tuple[str, object], ...]) -> str:
+    # Templates ship with the package and do not change while the bot runs, so a label is a pure function
+    # of its key and values: a log reply's ten RPE buttons cost ten renders otherwise.
+    return render("buttons/label", key=key, **dict(context))
 
 
 def button(key: str, data: str, **context: object) -> Button:
