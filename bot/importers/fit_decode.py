@@ -326,6 +326,8 @@ def _check_header(buf: bytes, start: int) -> tuple[int, int]:
     hsize = buf[start]
     if hsize not in (12, 14) or buf[start + 8 : start + 12] != b".FIT":
         raise ImportFailure(CORRUPT, reason="header")
+    if len(buf) - start < hsize:  # a 14-byte header cut after its first 12 bytes
+        raise ImportFailure(TRUNCATED, part="header")
     (data_size,) = struct.unpack_from("<I", buf, start + 4)
     end = start + hsize + data_size
     if hsize == 14:

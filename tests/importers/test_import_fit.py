@@ -135,6 +135,15 @@ def test_truncating_a_good_file_anywhere_never_gives_a_partial_activity() -> Non
         assert not result.ok and result.error in {"truncated", "corrupt"}
 
 
+def test_a_file_cut_inside_its_header_is_truncated_not_an_unexpected_error(caplog: pytest.LogCaptureFixture) -> None:
+    data = fixture("fit/fenix2_run_9km.fit")
+    assert data[0] == 14  # the 14-byte header, whose last two bytes are its checksum
+    for cut in (12, 13):
+        (result,) = import_file("cut.fit", data[:cut])
+        assert not result.ok and result.error == "truncated" and result.activities == []
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
 def test_flipped_byte_is_caught_by_the_checksum() -> None:
     data = bytearray(fixture("fit/fenix2_run_9km.fit"))
     data[len(data) // 2] ^= 0x01
