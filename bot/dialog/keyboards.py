@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date
 from functools import lru_cache
 
@@ -9,22 +10,19 @@ from bot.dialog.types import Button
 from prompts import render
 
 
-def label(key: str, **context: object) -> str:
+def label(key: str, **context: Hashable) -> str:
     """A button's label from ``prompts/buttons/label.j2`` (labels are user-facing text too)."""
-    try:
-        return _label(key, tuple(sorted(context.items())))
-    except TypeError:  # a context value that cannot be a cache key
-        return render("buttons/label", key=key, **context)
+    return _label(key, tuple(sorted(context.items())))
 
 
 @lru_cache(maxsize=1024)
-def _label(key: str, context: tuple[tuple[str, object], ...]) -> str:
+def _label(key: str, context: tuple[tuple[str, Hashable], ...]) -> str:
     # Templates ship with the package and do not change while the bot runs, so a label is a pure function
     # of its key and values: a log reply's ten RPE buttons cost ten renders otherwise.
     return render("buttons/label", key=key, **dict(context))
 
 
-def button(key: str, data: str, **context: object) -> Button:
+def button(key: str, data: str, **context: Hashable) -> Button:
     """A button whose label is the template's ``key``."""
     return Button(label(key, **context), data)
 

@@ -39,30 +39,22 @@ def _year_of_activities(session: Session, runner: Runner, today: date) -> list[A
 
 
 def _efforts_of(acts: Sequence[Any]) -> pd.DataFrame:
-    """Runs plus the best efforts inside them, for effort detection (built as columns: dates as timestamps)."""
-    cols: dict[str, list[Any]] = {k: [] for k in ("date", "distance_m", "time_s", "avg_hr", "rpe", "is_race")}
-
-    def add(day: date, distance_m: float, time_s: float, avg_hr: float | None, rpe: float | None,
-            is_race: bool) -> None:
-        for key, value in zip(cols, (day, distance_m, time_s, avg_hr, rpe, is_race), strict=True):
-            cols[key].append(value)
-
+    """Runs plus the best efforts inside them, for effort detection (typed columns, dates as timestamps)."""
+    rows: list[tuple[date, float, float, float | None, float | None, bool]] = []
     for a in acts:
         if a.sport not in RUNNING_SPORTS or not a.distance_m or not (a.moving_time_s or a.elapsed_time_s):
             continue
         is_race = bool(a.name) and any(w in (a.name or "").lower() for w in RACE_WORDS)
-        add(a.local_date, a.distance_m, a.moving_time_s or a.elapsed_time_s, a.avg_hr, a.rpe, is_race)
+        rows.append((a.local_date, a.distance_m, a.moving_time_s or a.elapsed_time_s, a.avg_hr, a.rpe, is_race))
         for dist, secs in (a.best_efforts or {}).items():
             d = float(dist)
             if d >= 3000 and d < (a.distance_m or 0) * 0.95:
-                add(a.local_date, d, float(secs), None, None, False)
+                rows.append((a.local_date, d, float(secs), None, None, False))
+    days, dists, times, hrs, rpes, races = zip(*rows, strict=True) if rows else ((),) * 6
     return pd.DataFrame({
-        "date": np.array(cols["date"], dtype="datetime64[ns]"),
-        "distance_m": np.array(cols["distance_m"], dtype=np.float64),
-        "time_s": np.array(cols["time_s"], dtype=np.float64),
-        "avg_hr": np.array(cols["avg_hr"], dtype=np.float64),
-        "rpe": np.array(cols["rpe"], dtype=np.float64),
-        "is_race": np.array(cols["is_race"], dtype=bool),
+        "date": np.array(days, dtype="datetime64[ns]"), "distance_m": np.array(dists, dtype=np.float64),
+        "time_s": np.array(times, dtype=np.float64), "avg_hr": np.array(hrs, dtype=np.float64),
+        "rpe": np.array(rpes, dtype=np.float64), "is_race": np.array(races, dtype=bool),
     })
 
 

@@ -38,12 +38,12 @@ MIN_PACE_S_PER_KM = 150.0
 MAX_PACE_S_PER_KM = 900.0
 
 
-def equivalent_10k_s(distance_m: pd.Series, time_s: pd.Series) -> pd.Series:
-    """Riegel-1.06 10 km-equivalent time (seconds) of each run."""
-    return time_s * (10_000.0 / distance_m) ** RIEGEL_EXPONENT
-
-
 FloatArray = npt.NDArray[np.float64]
+
+
+def equivalent_10k_s(distance_m: FloatArray, time_s: FloatArray) -> FloatArray:
+    """Riegel-1.06 10 km-equivalent time (seconds) of each run (metres, seconds)."""
+    return time_s * (10_000.0 / distance_m) ** RIEGEL_EXPONENT
 
 
 def _floats(df: pd.DataFrame, col: str) -> FloatArray:
@@ -129,7 +129,7 @@ def detect_efforts(
     with np.errstate(divide="ignore", invalid="ignore"):
         pace = time / (dist / 1000.0)
         valid = (dist >= min_distance_m) & (pace >= MIN_PACE_S_PER_KM) & (pace <= MAX_PACE_S_PER_KM)
-        eq = np.where(valid, time * (10_000.0 / dist) ** RIEGEL_EXPONENT, np.nan)
+        eq = np.where(valid, equivalent_10k_s(dist, time), np.nan)
     kind = np.full(n, "", dtype=object)
 
     # pace: near the best equivalent of the previous best_window_days (causal: strictly earlier runs + itself)

@@ -101,14 +101,9 @@ def prepare_efforts(efforts: pd.DataFrame | None) -> pd.DataFrame:
 
 def _prepared(df: pd.DataFrame) -> bool:
     """Whether ``df`` is in :func:`prepare_efforts`' output form: timestamps, an is_race column, efforts only."""
-    return (
-        "is_race" in df
-        and df["date"].dtype.kind == "M"
-        and df["effort"].dtype == bool
-        and bool(df["effort"].to_numpy().all())
-        if "effort" in df and "date" in df
-        else False
-    )
+    if not {"date", "is_race", "effort"} <= set(df.columns):
+        return False
+    return df["date"].dtype.kind == "M" and df["effort"].dtype == bool and bool(df["effort"].to_numpy().all())
 
 
 def predict_race(
