@@ -16,8 +16,9 @@ Variants: ``coach`` = ``python -m bot.cli bot`` exactly as deployed (AIORateLimi
 replies/s overall; chats handled concurrently, each in order); ``coach-uncapped`` = the same command with
 TELEGRAM_OVERALL_RATE=1000, i.e. without the overall reply cap, to measure the bot's own capacity the way
 the fake's flood limits are off; ``coach-uncapped-httpx`` = the same with TELEGRAM_HTTP_CLIENT=httpx
-(PTB's default HTTP client instead of the bot's aiohttp one); ``echo`` = bench/echo_bot.py (no database,
-no rate limiter, PTB's defaults: the floor).
+(PTB's default HTTP client instead of the bot's aiohttp one); ``coach-uncapped-thread`` = the same with
+DIALOG_ON_LOOP=false (every turn on the dialog thread, none on the event loop); ``echo`` =
+bench/echo_bot.py (no database, no rate limiter, PTB's defaults: the floor).
 """
 
 from __future__ import annotations
@@ -164,6 +165,10 @@ def start_variant(variant: str, fake: FakeTelegram, db_url: str | None, workdir:
     elif variant == "coach-uncapped":
         cmd = [sys.executable, "-m", "bot.cli", "bot"]
         env["TELEGRAM_OVERALL_RATE"] = "1000"
+    elif variant == "coach-uncapped-thread":
+        cmd = [sys.executable, "-m", "bot.cli", "bot"]
+        env["TELEGRAM_OVERALL_RATE"] = "1000"
+        env["DIALOG_ON_LOOP"] = "false"
     elif variant == "coach-uncapped-httpx":
         cmd = [sys.executable, "-m", "bot.cli", "bot"]
         env["TELEGRAM_OVERALL_RATE"] = "1000"

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
         default="aiohttp", description="HTTP client for the Bot API (httpx: python-telegram-bot's default).")
     telegram_overall_rate: float = Field(
         default=30.0, gt=0, description="Replies per second for the whole bot (Telegram's guidance: about 30).")
+    dialog_on_loop: bool | None = Field(
+        default=None, description="Answer quick turns on the event loop (unset: on SQLite yes, PostgreSQL no).")
     scheduler_interval_s: float = Field(default=25.0, gt=0, description="How often the outbox tick runs.")
     scheduler_rate_per_s: float = Field(default=25.0, gt=0, description="Messages per second for one sender.")
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Literal
 
 from sqlalchemy import Engine
 
+from bot.dialog.quick import is_quick
 from bot.dialog.turn import Turn
 from bot.dialog.types import Identity, Incoming, Outcome, Reply
 from bot.settings import get_settings
-from models.db import session_scope
+from models.db import is_busy, no_wait_engine, session_scope
 from models.queries import get_or_create_runner, get_runner
 from prompts import render
 
@@ -23,6 +25,10 @@ Clock = Callable[[], datetime]
 def system_clock() -> datetime:
     """The real time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+class _Busy(Exception):
+    """Another connection held the database during a turn that must not wait for it."""
 
 
 class Dialog:
@@ -38,17 +44,42 @@ class Dialog:
         self.clock = clock
         self.default_time_zone = default_time_zone or get_settings().default_time_zone
         self.bot_username = bot_username  # for deep links; the Telegram transport fills it in at start
+        self._no_wait: Engine | Literal[False] | None = None  # handle_now's engine (False: not available)
 
     def handle(self, identity: Identity, incoming: Incoming) -> list[Reply]:
         """Answer one incoming message; never raises for anything the runner sent."""
         return self.handle_outcome(identity, incoming).replies
 
+    def handle_now(self, identity: Identity, incoming: Incoming) -> list[Reply] | None:
+        """Answer a quick turn (see :mod:`bot.dialog.quick`) without ever waiting for the database: None,
+        with nothing stored, for a slow turn or when another connection is writing; call :meth:`handle`
+        then. For transports that would rather not block their event loop on either."""
+        if not is_quick(identity, incoming):
+            return None
+        if self._no_wait is None:
+            self._no_wait = no_wait_engine(self.engine) or False
+        if self._no_wait is False:
+            return None
+        try:
+            return self._run(self._no_wait, identity, incoming, busy_fails=True).replies
+        except _Busy:
+            return None
+
     def handle_outcome(self, identity: Identity, incoming: Incoming) -> Outcome:
         """Like :meth:`handle`, also reporting what was stored."""
+        return self._run(self.engine, identity, incoming, busy_fails=False)
+
+    def close(self) -> None:
+        """Release the connections of :meth:`handle_now` (the caller owns ``engine``)."""
+        if self._no_wait:
+            self._no_wait.dispose()
+        self._no_wait = None
+
+    def _run(self, engine: Engine, identity: Identity, incoming: Incoming, busy_fails: bool) -> Outcome:
         from bot.handlers import dispatch  # the wiring imports handlers, which import this module's types
 
         try:
-            with session_scope(self.engine) as session:
+            with session_scope(engine) as session:
                 runner, created = get_or_create_runner(
                     session, identity.external_id, name=identity.name, chat_id=identity.chat_id,
                     time_zone=self.default_time_zone,
@@ -61,7 +92,9 @@ class Dialog:
                 turn = Turn(session=session, runner=runner, now=self.clock(), dialog=self)
                 replies = dispatch(turn, incoming, identity, new_runner=created)
                 return Outcome(replies=replies, stored=list(turn.stored))
-        except Exception:
+        except Exception as exc:
+            if busy_fails and is_busy(exc):
+                raise _Busy from exc  # rolled back: the caller runs the turn again where it may wait
             log.exception("handler failed (kind=%s)", _kind(incoming))
             return Outcome(replies=[Reply(text=render("general/error", html=True))])
 

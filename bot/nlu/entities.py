@@ -158,6 +158,12 @@ _LEXICONS: dict[str, str] = {
     r"dónde|está|ce|matin|en)\b|[\u0400-\u04ff\u3040-\u30ff\u4e00-\u9fff]",
 }
 _RX_LEX = [(name, re.compile(p)) for name, p in _LEXICONS.items()]
+_RX_BY_NAME = dict(_RX_LEX)
+
+
+def mentions(norm: str, lexicon: str) -> bool:
+    """Whether normalised text hits one of the lexicons above ("progress", "predict", ...)."""
+    return _RX_BY_NAME[lexicon].search(norm) is not None
 _RX_QUESTION = re.compile(
     r"\?|^(?:how|what|what's|why|when|where|who|which|should|can|could|is|am|do|does|will|would|"
     r"any)\b"

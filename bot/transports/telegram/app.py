@@ -47,11 +47,25 @@ def dialog_executor(engine: Engine) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="dialog")
 
 
+def dialog_on_loop(settings: Settings, engine: Engine) -> bool:
+    """Whether quick turns run on the event loop (``Dialog.handle_now``) before falling back to the executor.
+
+    On SQLite the one dialog thread and the event loop took turns with the GIL, and each hand-off cost
+    CPU (bench/bench_load.py: ~15% more updates/s on the loop). A turn on the loop never waits for the
+    database (it fails at once and goes to the thread) and slow turns (charts, exports, files) never run
+    there. On PostgreSQL the dialog threads overlap their round trips to the server instead.
+    """
+    if settings.dialog_on_loop is not None:
+        return settings.dialog_on_loop
+    return engine.dialect.name == "sqlite"
+
+
 async def _post_shutdown(application: Application) -> None:  # type: ignore[type-arg]
-    """Let the dialog work in flight finish, then release its threads."""
+    """Let the dialog work in flight finish, then release its threads and connections."""
     executor = application.bot_data.get("dialog_executor")
     if executor is not None:
         await asyncio.to_thread(executor.shutdown, wait=True)
+    application.bot_data["dialog"].close()
 
 
 async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
@@ -81,6 +95,7 @@ def build_application(settings: Settings, engine: Engine, *, clock: Clock = syst
     application = builder.post_init(_post_init).post_shutdown(_post_shutdown).build()
     application.bot_data["dialog"] = Dialog(engine, clock=clock, default_time_zone=settings.default_time_zone)
     application.bot_data["dialog_executor"] = dialog_executor(engine)
+    application.bot_data["dialog_on_loop"] = dialog_on_loop(settings, engine)
 
     private = filters.ChatType.PRIVATE
     application.add_handler(ChatMemberHandler(handlers.on_bot_membership, ChatMemberHandler.MY_CHAT_MEMBER))

@@ -47,9 +47,13 @@ def _identity(update: Update) -> Identity:
 
 
 async def _answer(update: Update, context: ContextTypes.DEFAULT_TYPE, incoming: Incoming) -> None:
-    """Run the dialog off the event loop, then send every reply in order."""
+    """Run the dialog (a quick turn on the event loop when allowed, see ``app.build_application``, else off
+    it), then send every reply in order."""
     identity = _identity(update)
-    replies = await _off_loop(context, _dialog(context).handle, identity, incoming)
+    dialog = _dialog(context)
+    replies = dialog.handle_now(identity, incoming) if context.application.bot_data.get("dialog_on_loop") else None
+    if replies is None:  # a slow turn, or the database was busy: nothing was stored, run it where it may wait
+        replies = await _off_loop(context, dialog.handle, identity, incoming)
     await deliver(context, identity, replies)
 
 
