@@ -7,7 +7,7 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import Engine
-from telegram import BotCommand, Update
+from telegram import BotCommand
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -26,6 +26,7 @@ from bot.settings import Settings
 from bot.transports.telegram import handlers
 from bot.transports.telegram.http_client import make_request
 from bot.transports.telegram.polling import run_polling
+from bot.transports.telegram.webhook import run_webhook
 from prompts import render
 
 COMMANDS = ("today", "log", "plan", "predict", "risk", "progress", "why", "goal", "settings", "pause", "resume",
@@ -118,8 +119,7 @@ def run(settings: Settings, engine: Engine, webhook_url: str | None = None, port
 
     application = build_application(settings, engine)
     attach_to_application(application, engine, default_composer(), settings=settings)
-    if webhook_url:
-        application.run_webhook(listen="0.0.0.0", port=port, webhook_url=webhook_url,
-                                secret_token=secrets.token_urlsafe(32), allowed_updates=Update.ALL_TYPES)
+    if webhook_url:  # answers Telegram only after handling each update (at-least-once), like the polling
+        asyncio.run(run_webhook(application, webhook_url, secret_token=secrets.token_urlsafe(32), port=port))
     else:
         asyncio.run(run_polling(application))  # confirms each update only after handling it
