@@ -28,13 +28,19 @@ class BotHarness:
         await self.app.process_update(Update.de_json(data, self.app.bot))
 
 
+def offline_application(engine: Engine, clock: FakeClock,
+                        request: RecordingRequest) -> Application:  # type: ignore[type-arg]
+    """The Application as ``runcoach bot`` builds it, talking to ``request`` instead of Telegram."""
+    settings = Settings(telegram_bot_token="123456:TEST-token", database_url="sqlite://",
+                        default_time_zone="Europe/London")
+    return build_application(settings, engine, clock=clock, request=request, rate_limit=False)
+
+
 @pytest.fixture
 async def tg(engine: Engine, clock: FakeClock) -> AsyncIterator[BotHarness]:
     """A bot wired exactly as ``runcoach bot`` wires it, with no network."""
     request = RecordingRequest()
-    settings = Settings(telegram_bot_token="123456:TEST-token", database_url="sqlite://",
-                        default_time_zone="Europe/London")
-    app = build_application(settings, engine, clock=clock, request=request, rate_limit=False)
+    app = offline_application(engine, clock, request)
     await app.initialize()
     request.clear()
     yield BotHarness(app, request)

@@ -14,13 +14,12 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from bot.settings import Settings
-from bot.transports.telegram.app import build_application
 from bot.transports.telegram.webhook import SECRET_HEADER, run_webhook
 from models.db import session_scope
 from models.tables import Activity
 from tests.support.clock import FakeClock
 from tests.tgbot import updates as u
+from tests.tgbot.conftest import offline_application
 from tests.tgbot.recording import RecordingRequest
 
 ANA, BEA = 1001, 1002
@@ -58,9 +57,7 @@ def _free_port() -> int:
 @pytest.fixture
 async def hook(engine: Engine, clock: FakeClock) -> AsyncIterator[Hook]:
     request = SlowReplies()
-    settings = Settings(telegram_bot_token="123456:TEST-token", database_url="sqlite://",
-                        default_time_zone="Europe/London")
-    app = build_application(settings, engine, clock=clock, request=request, rate_limit=False)
+    app = offline_application(engine, clock, request)
     port, stop, ready = _free_port(), asyncio.Event(), asyncio.Event()
 
     async def on_ready() -> None:

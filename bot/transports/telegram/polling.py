@@ -105,15 +105,20 @@ async def _sleep(stop: asyncio.Event, seconds: float) -> None:
         pass
 
 
-async def run_polling(application: Application, post_init: object = None) -> None:  # type: ignore[type-arg]
-    """Initialise, start (handlers, JobQueue), poll until SIGTERM/SIGINT, then stop and shut down cleanly."""
-    stop = asyncio.Event()
+def stop_on_signals(stop: asyncio.Event) -> asyncio.Event:
+    """Set ``stop`` on SIGTERM or SIGINT (where the running loop can take signal handlers)."""
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         try:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # pragma: no cover - not the main thread
             pass
+    return stop
+
+
+async def run_polling(application: Application, post_init: object = None) -> None:  # type: ignore[type-arg]
+    """Initialise, start (handlers, JobQueue), poll until SIGTERM/SIGINT, then stop and shut down cleanly."""
+    stop = stop_on_signals(asyncio.Event())
     async with application:
         await application.bot.delete_webhook(drop_pending_updates=False)
         if application.post_init is not None:

@@ -16,14 +16,13 @@ import asyncio
 import hmac
 import json
 import logging
-import signal
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.transports.telegram.polling import chat_key
+from bot.transports.telegram.polling import chat_key, stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -76,13 +75,7 @@ async def run_webhook(application: Application, url: str, secret_token: str,  # 
     """Initialise, start, serve and register the webhook, run until SIGTERM/SIGINT (or ``stop``), then
     finish the updates in flight and shut down cleanly. The webhook stays registered while stopped, so
     Telegram keeps the updates until the bot is back."""
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # pragma: no cover - not the main thread
-            pass
+    stop = stop_on_signals(stop or asyncio.Event())
     async with application:
         if application.post_init is not None:
             await application.post_init(application)
