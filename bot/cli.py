@@ -66,7 +66,9 @@ def demo(runner: RunnerOpt = "demo", day: Annotated[str | None, typer.Option("--
 
 @app.command()
 def bot(webhook: Annotated[str | None, typer.Option("--webhook", help="Public HTTPS URL for webhook mode.")] = None,
-        port: Annotated[int, typer.Option("--port")] = 8443) -> None:
+        port: Annotated[int, typer.Option("--port", help="Port the webhook is served on.")] = 8443,
+        listen: Annotated[str, typer.Option("--listen", help="Address the webhook is served on.")] = "0.0.0.0",
+        ) -> None:
     """Run the Telegram bot (long polling by default)."""
     settings = get_settings()
     if settings.telegram_bot_token is None or not settings.telegram_bot_token.get_secret_value().strip():
@@ -74,7 +76,7 @@ def bot(webhook: Annotated[str | None, typer.Option("--webhook", help="Public HT
     from bot.transports.telegram.app import run
 
     _setup_logging()
-    run(settings, _engine(), webhook_url=webhook, port=port)
+    run(settings, _engine(), webhook_url=webhook, port=port, listen=listen)
 
 
 @app.command()

@@ -43,11 +43,12 @@ class BotProcess:
     """One ``runcoach bot`` subprocess (restartable). Always call :meth:`stop` (fixtures do)."""
 
     def __init__(self, fake: FakeTelegram, db_url: str, workdir: Path, *, extra_env: dict[str, str] | None = None,
-                 command: list[str] | None = None) -> None:
+                 command: list[str] | None = None, ready_method: str = "getUpdates") -> None:
         self.fake = fake
         self.db_url = db_url
         self.workdir = workdir
         self.command = command or [sys.executable, "-m", "bot.cli", "bot"]
+        self.ready_method = ready_method  # the call that shows the bot is up (setWebhook in webhook mode)
         self.env = {
             **os.environ,
             **fake.env(),
@@ -65,10 +66,11 @@ class BotProcess:
     # -- lifecycle  ------
 
     def start(self, timeout: float = 60.0) -> BotProcess:
-        """Start the bot and wait until it long-polls getUpdates (fresh after this start)."""
+        """Start the bot and wait until it long-polls getUpdates, or registers its webhook (fresh after this
+        start)."""
         assert self.proc is None or self.proc.poll() is not None, "already running"
         self.starts += 1
-        polls_before = self.fake.requests_by_method.get("getUpdates", 0)
+        polls_before = self.fake.requests_by_method.get(self.ready_method, 0)
         log = self.log_path.open("ab")
         log.write(f"\n===== start #{self.starts} =====\n".encode())
         log.flush()
@@ -76,10 +78,10 @@ class BotProcess:
         self.proc = subprocess.Popen(self.command, env=self.env, cwd=self.workdir, stdout=log, stderr=log)
         log.close()
         deadline = time.monotonic() + timeout
-        while self.fake.requests_by_method.get("getUpdates", 0) <= polls_before:
+        while self.fake.requests_by_method.get(self.ready_method, 0) <= polls_before:
             self.check_alive()
             if time.monotonic() > deadline:
-                raise AssertionError(f"bot did not poll within {timeout} s\n{self.log_tail()}")
+                raise AssertionError(f"bot did not call {self.ready_method} within {timeout} s\n{self.log_tail()}")
             time.sleep(0.02)
         return self
 

@@ -57,12 +57,14 @@ class FakeTelegram:
         bot_name: str = "RunCoach",
         seed: int = 0,
         clock: Callable[[], float | datetime] | None = None,
+        webhook_proxy: str | None = None,
     ) -> None:
-        """``clock``: where message dates come from (epoch seconds or an aware datetime; default: now)."""
+        """``clock``: where message dates come from (epoch seconds or an aware datetime; default: now).
+        ``webhook_proxy``: where a registered webhook's updates are POSTed (see :mod:`.server`)."""
         self.state = FakeState(
             token, bot_username=bot_username, bot_name=bot_name, limits=limits, seed=seed, clock=clock
         )
-        self._server = FakeBotServer(self.state, host, port)
+        self._server = FakeBotServer(self.state, host, port, webhook_proxy=webhook_proxy)
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 

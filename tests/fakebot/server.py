@@ -4,6 +4,11 @@ Routes
   ``/bot<token>/<method>``          Bot API (GET/POST; query, form, multipart or JSON parameters)
   ``/file/bot<token>/<file_path>``  file downloads (paths come from getFile)
   ``/_fake/<action>``               a small JSON control API for a fake running in another process
+
+With ``webhook_proxy`` set, a registered webhook receives the updates as Telegram sends them: POSTed
+one at a time, oldest first, to ``webhook_proxy`` + the webhook URL's path (as through the TLS proxy in
+front of a real bot), with the secret token header; an update is confirmed only by a 2xx answer, and
+anything else (an error status, a refused or dropped connection) makes the fake send it again.
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ import dataclasses
 import json
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
+import aiohttp
 from aiohttp import BodyPartReader, web
 
 from .state import ApiError, FakeState, FakeUser, Fault, JSONDict, Params, command_entities
@@ -22,15 +29,21 @@ from .state import ApiError, FakeState, FakeUser, Fault, JSONDict, Params, comma
 log = logging.getLogger("fakebot")
 
 FileParts = dict[str, tuple[str | None, bytes, str | None]]
+WEBHOOK_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+WEBHOOK_TIMEOUT_S = 60.0
+WEBHOOK_RETRY_S = 0.2
 
 
 class FakeBotServer:
     """Serves one :class:`FakeState` on ``host:port`` (port 0: an ephemeral port, see :attr:`port`)."""
 
-    def __init__(self, state: FakeState, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, state: FakeState, host: str = "127.0.0.1", port: int = 0,
+                 webhook_proxy: str | None = None) -> None:
         self.state = state
         self.host = host
         self.port = port
+        self.webhook_proxy = webhook_proxy.rstrip("/") if webhook_proxy else None
+        self._delivery: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake_event: asyncio.Event | None = None
@@ -57,10 +70,17 @@ class FakeBotServer:
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
         self.port = self._runner.addresses[0][1]
+        if self.webhook_proxy:
+            self._delivery = asyncio.create_task(self._deliver_webhooks())
 
     async def stop(self) -> None:
         self._closing = True
         self._wake()
+        if self._delivery is not None:
+            self._delivery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._delivery
+            self._delivery = None
         self.state.remove_listener(self._listener)
         if self._runner is not None:
             await self._runner.cleanup()
@@ -76,6 +96,31 @@ class FakeBotServer:
         if self._wake_event is not None:
             self._wake_event.set()
             self._wake_event = asyncio.Event()
+
+    async def _deliver_webhooks(self) -> None:
+        """Telegram's side of a webhook: POST the oldest unconfirmed update until a 2xx answer takes it."""
+        assert self.webhook_proxy is not None
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=WEBHOOK_TIMEOUT_S)) as http:
+            while not self._closing:
+                waiting = self._wake_event
+                update, url, secret = self.state.next_webhook_update()
+                if update is None:
+                    if waiting is not None:
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(waiting.wait(), 0.2)
+                    continue
+                headers = {WEBHOOK_SECRET_HEADER: secret} if secret else {}
+                try:
+                    async with http.post(self.webhook_proxy + urlsplit(url).path, json=update,
+                                         headers=headers) as resp:
+                        ok = 200 <= resp.status < 300
+                except (aiohttp.ClientError, TimeoutError):
+                    ok = False
+                if ok:
+                    self.state.confirm_webhook_update(int(update["update_id"]))
+                else:
+                    self.state.count_webhook_failure()
+                    await asyncio.sleep(WEBHOOK_RETRY_S)
 
     # -- helpers  ------
 

@@ -632,6 +632,8 @@ class FakeState:
         self.chat_actions: list[tuple[int, str, float]] = []
         self.commands: dict[tuple[str, str], list[JSONDict]] = {}
         self.webhook: JSONDict = {"url": ""}
+        self.webhook_deliveries = 0
+        self.webhook_failures = 0  # error answers, refused or dropped connections (each update is re-sent)
 
         self._updates: deque[JSONDict] = deque()
         self._next_update_id = 500_000_001
@@ -906,6 +908,26 @@ class FakeState:
     def pending_updates(self) -> int:
         with self.lock:
             return len(self._updates)
+
+    def next_webhook_update(self) -> tuple[JSONDict | None, str, str | None]:
+        """(the oldest unconfirmed update, the webhook URL, its secret token) while a webhook is set."""
+        with self.lock:
+            url = str(self.webhook.get("url") or "")
+            if not url or not self._updates:
+                return None, url, None
+            return dict(self._updates[0]), url, self.webhook.get("secret_token")
+
+    def confirm_webhook_update(self, update_id: int) -> None:
+        """The webhook answered 2xx: the update is delivered."""
+        with self.lock:
+            if self._updates and self._updates[0]["update_id"] == update_id:
+                self._updates.popleft()
+                self.webhook_deliveries += 1
+                self.changed.notify_all()
+
+    def count_webhook_failure(self) -> None:
+        with self.lock:
+            self.webhook_failures += 1
 
     def take_updates(self, offset: int | None, limit: int) -> list[JSONDict]:
         """Confirm updates below ``offset`` (negative: keep only the last -offset) and return the rest."""

@@ -113,13 +113,15 @@ def build_application(settings: Settings, engine: Engine, *, clock: Clock = syst
     return application
 
 
-def run(settings: Settings, engine: Engine, webhook_url: str | None = None, port: int = 8443) -> None:
+def run(settings: Settings, engine: Engine, webhook_url: str | None = None, port: int = 8443,
+        listen: str = "0.0.0.0") -> None:
     """Run until stopped: long polling, or a webhook with a secret token; the outbox tick runs alongside."""
     from bot.scheduling.worker import attach_to_application, default_composer
 
     application = build_application(settings, engine)
     attach_to_application(application, engine, default_composer(), settings=settings)
     if webhook_url:  # answers Telegram only after handling each update (at-least-once), like the polling
-        asyncio.run(run_webhook(application, webhook_url, secret_token=secrets.token_urlsafe(32), port=port))
+        asyncio.run(run_webhook(application, webhook_url, secret_token=secrets.token_urlsafe(32), listen=listen,
+                                port=port))
     else:
         asyncio.run(run_polling(application))  # confirms each update only after handling it
