@@ -164,6 +164,8 @@ _RX_BY_NAME = dict(_RX_LEX)
 def mentions(norm: str, lexicon: str) -> bool:
     """Whether normalised text hits one of the lexicons above ("progress", "predict", ...)."""
     return _RX_BY_NAME[lexicon].search(norm) is not None
+
+
 _RX_QUESTION = re.compile(
     r"\?|^(?:how|what|what's|why|when|where|who|which|should|can|could|is|am|do|does|will|would|"
     r"any)\b"

@@ -52,9 +52,10 @@ def dialog_on_loop(settings: Settings, engine: Engine) -> bool:
     """Whether quick turns run on the event loop (``Dialog.handle_now``) before falling back to the executor.
 
     On SQLite the one dialog thread and the event loop took turns with the GIL, and each hand-off cost
-    CPU (bench/bench_load.py: ~15% more updates/s on the loop). A turn on the loop never waits for the
-    database (it fails at once and goes to the thread) and slow turns (charts, exports, files) never run
-    there. On PostgreSQL the dialog threads overlap their round trips to the server instead.
+    CPU (bench/bench_load.py: about 12 % of the bot's CPU per update, median of paired runs). A turn on
+    the loop never waits for the database (it fails at once and goes to the thread) and slow turns
+    (charts, exports, files) never run there. On PostgreSQL the dialog threads overlap their round trips
+    to the server instead.
     """
     if settings.dialog_on_loop is not None:
         return settings.dialog_on_loop
