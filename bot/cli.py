@@ -7,12 +7,15 @@ import logging
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from bot.settings import get_settings
 from prompts import render
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="RunCoach: a running coach in a chat.")
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance.")
@@ -31,7 +34,7 @@ def _setup_logging() -> None:
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-def _engine():  # type: ignore[no-untyped-def]
+def _engine() -> Engine:
     from models.db import make_engine, upgrade
 
     url = get_settings().database_url
@@ -39,7 +42,7 @@ def _engine():  # type: ignore[no-untyped-def]
     return make_engine(url)
 
 
-def _fail(template: str, code: int = 2, **ctx: object) -> typer.Exit:
+def _fail(template: str, code: int = 2, **ctx: Any) -> typer.Exit:
     typer.echo(render(f"cli/{template}", **ctx), err=True)
     return typer.Exit(code)
 

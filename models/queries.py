@@ -96,7 +96,8 @@ def find_duplicate(session: Session, runner_id: int, fingerprint: str, start_tim
     lo, hi = start_time - window, start_time + window
     stmt = select(Activity).where(
         Activity.runner_id == runner_id,
-        (Activity.fingerprint == fingerprint) | ((col(Activity.start_time) >= lo) & (col(Activity.start_time) <= hi)),
+        (col(Activity.fingerprint) == fingerprint)
+        | ((col(Activity.start_time) >= lo) & (col(Activity.start_time) <= hi)),
     )
     return list(session.exec(stmt).all())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from bot.dialog.types import Button
 from prompts import render
@@ -19,7 +20,8 @@ def label(key: str, **context: Hashable) -> str:
 def _label(key: str, context: tuple[tuple[str, Hashable], ...]) -> str:
     # Templates ship with the package and do not change while the bot runs, so a label is a pure function
     # of its key and values: a log reply's ten RPE buttons cost ten renders otherwise.
-    return render("buttons/label", key=key, **dict(context))
+    values: dict[str, Any] = dict(context)
+    return render("buttons/label", key=key, **values)
 
 
 def button(key: str, data: str, **context: Hashable) -> Button:

@@ -18,8 +18,8 @@ def ask(turn: Turn, text: str, parsed: ParseResult) -> list[Reply]:
     """Store the question (not the facts) and ask it with buttons."""
     if parsed.implausible:
         set_pending_question(turn.session, turn.runner_id, "implausible", {"text": text[:2000]})
-        buttons = ((button("clar_retype", "clar:retype"), button("clar_drop", "clar:drop")),)
-        return [turn.say("clarify/implausible", buttons=buttons, items=parsed.implausible)]
+        retype = ((button("clar_retype", "clar:retype"), button("clar_drop", "clar:drop")),)
+        return [turn.say("clarify/implausible", buttons=retype, items=parsed.implausible)]
     options = [i for i, _ in parsed.alternatives if i in INTENT_CHOICES][:3]
     if not options:
         options = ["log_run", "ask_today", "help"]

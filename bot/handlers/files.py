@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.dialog.keyboards import rpe_keyboard
 from bot.dialog.turn import Turn
-from bot.dialog.types import Incoming, Reply
+from bot.dialog.types import Button, Incoming, Reply
 from bot.importers import MAX_UPLOAD_BYTES, error_message
 from bot.services.importing import import_for_runner
 from bot.services.logbook import RUNNING_SPORTS
@@ -34,7 +34,7 @@ def handle_file(turn: Turn, incoming: Incoming) -> list[Reply]:
     duplicates = sum(s.duplicates for s in stored)
     skipped = sum(s.result.skipped for s in stored)
     runs = [a for a in new if a.sport in RUNNING_SPORTS]
-    buttons = ()
+    buttons: tuple[tuple[Button, ...], ...] = ()
     if len(new) == 1 and new[0].rpe is None and new[0].id is not None:
         buttons = rpe_keyboard(new[0].id)
     return [turn.say("files/imported", buttons=buttons, new=new, runs=runs, duplicates=duplicates,

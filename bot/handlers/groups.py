@@ -20,8 +20,8 @@ def dispatch(turn: Turn, incoming: Incoming, identity: Identity) -> list[Reply]:
     """Everything that happens in a group: membership events and the group commands; the rest is ignored."""
     assert identity.chat_id is not None
     if incoming.event == "added_to_group":
-        group = svc.register_group(turn.session, identity.chat_id, identity.chat_title, identity.user_id)
-        return [turn.say("groups/welcome", group=group, bot=turn.dialog.bot_username)]
+        added = svc.register_group(turn.session, identity.chat_id, identity.chat_title, identity.user_id)
+        return [turn.say("groups/welcome", group=added, bot=turn.dialog.bot_username)]
     group = group_by_chat(turn.session, identity.chat_id)
     if incoming.event == "removed_from_group":
         if group is not None:

@@ -48,10 +48,10 @@ def set_availability(turn: Turn, parsed: ParseResult) -> list[Reply]:
             turn.runner.available_minutes = int(minutes)
             changed.append(("cap_daily", int(minutes)))
     for item in e.get("unavailable_days") or []:
-        day = _to_date(turn, str(item))
-        if day is not None:
-            set_day_constraint(turn.session, turn.runner_id, day, unavailable=True)
-            changed.append(("off", day))
+        away = _to_date(turn, str(item))
+        if away is not None:
+            set_day_constraint(turn.session, turn.runner_id, away, unavailable=True)
+            changed.append(("off", away))
     if not changed:
         return [turn.say("profile/availability_unclear")]
     turn.stored.append("availability")

@@ -88,7 +88,7 @@ def clean_hr(hr: np.ndarray | None) -> np.ndarray | None:
 def segment_metres(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     la, lo = np.radians(lat), np.radians(lon)
     a = np.sin(np.diff(la) / 2) ** 2 + np.cos(la[:-1]) * np.cos(la[1:]) * np.sin(np.diff(lo) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))), dtype=np.float64)
 
 
 def gps_distance(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, max_speed: float) -> np.ndarray:
@@ -124,7 +124,7 @@ def _interp(grid: np.ndarray, t: np.ndarray, values: np.ndarray, max_gap: float 
         span = tv[right] - tv[left]
         out[(near > 0.5) & (span > max_gap)] = np.nan
         out[(grid < tv[0] - 0.5) | (grid > tv[-1] + 0.5)] = np.nan
-    return out
+    return np.asarray(out, dtype=np.float64)
 
 
 def _rolling_mean(x: np.ndarray, window: int) -> np.ndarray:

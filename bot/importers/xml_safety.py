@@ -13,7 +13,8 @@ from .errors import CORRUPT, UNSAFE_XML, ImportFailure
 def parse_xml(data: bytes, fmt: str) -> Element:
     """Root element of ``data``; billion-laughs/external entities -> unsafe_xml, broken XML -> corrupt."""
     try:
-        return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        root: Element = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        return root
     except DefusedXmlException as exc:
         raise ImportFailure(UNSAFE_XML, format=fmt) from exc
     except ParseError as exc:

@@ -61,8 +61,8 @@ def evening_replies(session: Session, runner: Runner, day: date) -> list[Reply] 
     """The evening check-in: RPE for a run without one, else how today's workout went; None if nothing to ask."""
     assert runner.id is not None
     todays = [a for a in activities(session, runner.id, since=day, until=day) if a.rpe is None]
-    if todays and todays[-1].id is not None:
-        act = todays[-1]
+    act = todays[-1] if todays else None
+    if act is not None and act.id is not None:
         return [Reply(text=render("scheduled/evening_rpe", html=True, runner=runner, activity=act),
                       buttons=rpe_keyboard(act.id))]
     rec = recommendation_for(session, runner.id, day)

@@ -45,7 +45,7 @@ def progress_for(session: Session, runner: Runner, today: date) -> Progress:
     batch = load_batch(session, [runner], today)
     start = today - timedelta(days=WEEKS * 7 - 1)
     arrays = engine_arrays(batch.sessions, batch.checkins, batch.histories[0].profile, pd.Timestamp(today),
-                           start=pd.Timestamp(start), runner_ids=[runner.id])
+                           start=pd.Timestamp(start), runner_ids=[runner.id or 0])
     daily = arrays.daily
     j0 = int(daily.dates.searchsorted(pd.Timestamp(start)))
     days = [d.date() for d in daily.dates[j0:]]

@@ -95,7 +95,8 @@ async def _fetch(application: Application, offset: int | None,  # type: ignore[t
         fetch.cancel()
         return None
     stopping.cancel()
-    return fetch.result()
+    updates: tuple[Update, ...] = fetch.result()
+    return updates
 
 
 async def _sleep(stop: asyncio.Event, seconds: float) -> None:
