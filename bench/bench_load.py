@@ -155,26 +155,26 @@ async def run_phase(fake: FakeTelegram, router: ReplyRouter, users: list[Any], m
             "latency_max_ms": round(max(latencies) * 1000, 1) if latencies else None}
 
 
+#: The coach's variants: ``runcoach bot`` with these settings (see the module docstring).
+UNCAPPED = {"TELEGRAM_OVERALL_RATE": "1000"}
+COACH_VARIANTS: dict[str, dict[str, str]] = {
+    "coach": {},
+    "coach-uncapped": UNCAPPED,
+    "coach-uncapped-thread": {**UNCAPPED, "DIALOG_ON_LOOP": "false"},
+    "coach-uncapped-httpx": {**UNCAPPED, "TELEGRAM_HTTP_CLIENT": "httpx"},
+}
+
+
 def start_variant(variant: str, fake: FakeTelegram, db_url: str | None, workdir: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, **fake.env(), "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT),
            "DEFAULT_TIME_ZONE": "Europe/London"}
     if db_url:
         env["DATABASE_URL"] = db_url
-    if variant == "coach":
-        cmd = [sys.executable, "-m", "bot.cli", "bot"]
-    elif variant == "coach-uncapped":
-        cmd = [sys.executable, "-m", "bot.cli", "bot"]
-        env["TELEGRAM_OVERALL_RATE"] = "1000"
-    elif variant == "coach-uncapped-thread":
-        cmd = [sys.executable, "-m", "bot.cli", "bot"]
-        env["TELEGRAM_OVERALL_RATE"] = "1000"
-        env["DIALOG_ON_LOOP"] = "false"
-    elif variant == "coach-uncapped-httpx":
-        cmd = [sys.executable, "-m", "bot.cli", "bot"]
-        env["TELEGRAM_OVERALL_RATE"] = "1000"
-        env["TELEGRAM_HTTP_CLIENT"] = "httpx"
-    elif variant == "echo":
+    if variant == "echo":
         cmd = [sys.executable, str(ROOT / "bench" / "echo_bot.py")]
+    elif variant in COACH_VARIANTS:
+        cmd = [sys.executable, "-m", "bot.cli", "bot"]
+        env.update(COACH_VARIANTS[variant])
     else:
         raise SystemExit(f"unknown variant {variant}")
     log = (workdir / f"{variant}.log").open("wb")

@@ -11,12 +11,11 @@ from sqlmodel import select
 from telegram import Update
 from telegram.ext import Application
 
-from bot.settings import Settings
-from bot.transports.telegram.app import build_application
 from models.db import make_engine, session_scope, upgrade
 from models.tables import Activity
 from tests.support.clock import FakeClock
 from tests.tgbot import updates as u
+from tests.tgbot.conftest import offline_application
 from tests.tgbot.recording import RecordingRequest
 
 ANA = 1001
@@ -32,9 +31,7 @@ async def test_a_log_sent_while_another_process_writes_is_answered_and_stored_on
     upgrade(f"sqlite:///{path}")
     engine = make_engine(f"sqlite:///{path}")
     request = RecordingRequest()
-    settings = Settings(telegram_bot_token="123456:TEST-token", database_url=f"sqlite:///{path}",
-                        default_time_zone="Europe/London")
-    app = build_application(settings, engine, clock=clock, request=request, rate_limit=False)
+    app = offline_application(engine, clock, request)
     await app.initialize()
     assert app.bot_data["dialog_on_loop"], "SQLite answers quick turns on the event loop"
     try:

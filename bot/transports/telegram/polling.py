@@ -13,6 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
@@ -117,17 +119,26 @@ def stop_on_signals(stop: asyncio.Event) -> asyncio.Event:
     return stop
 
 
-async def run_polling(application: Application, post_init: object = None) -> None:  # type: ignore[type-arg]
-    """Initialise, start (handlers, JobQueue), poll until SIGTERM/SIGINT, then stop and shut down cleanly."""
-    stop = stop_on_signals(asyncio.Event())
+@asynccontextmanager
+async def serving(application: Application) -> AsyncIterator[None]:  # type: ignore[type-arg]
+    """Initialise, run ``post_init``, start (handlers, JobQueue); on exit stop, shut down and run
+    ``post_shutdown``: the lifecycle both long polling and the webhook share."""
     async with application:
-        await application.bot.delete_webhook(drop_pending_updates=False)
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
         try:
-            await poll(application, stop)
+            yield
         finally:
             await application.stop()
     if application.post_shutdown is not None:
         await application.post_shutdown(application)
+
+
+async def run_polling(application: Application) -> None:  # type: ignore[type-arg]
+    """Poll until SIGTERM/SIGINT, then stop and shut down cleanly (the webhook of an earlier run is removed
+    first: Telegram refuses getUpdates while one is set)."""
+    stop = stop_on_signals(asyncio.Event())
+    async with serving(application):
+        await application.bot.delete_webhook(drop_pending_updates=False)
+        await poll(application, stop)

@@ -22,7 +22,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.transports.telegram.polling import chat_key, stop_on_signals
+from bot.transports.telegram.polling import chat_key, serving, stop_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -76,10 +76,7 @@ async def run_webhook(application: Application, url: str, secret_token: str,  # 
     finish the updates in flight and shut down cleanly. The webhook stays registered while stopped, so
     Telegram keeps the updates until the bot is back."""
     stop = stop_on_signals(stop or asyncio.Event())
-    async with application:
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
+    async with serving(application):
         runner = web.AppRunner(webhook_app(application, secret_token), handle_signals=False,
                                shutdown_timeout=SHUTDOWN_GRACE_S, access_log=None)
         await runner.setup()
@@ -92,6 +89,3 @@ async def run_webhook(application: Application, url: str, secret_token: str,  # 
             await stop.wait()
         finally:
             await runner.cleanup()  # stops accepting, lets the updates in flight finish
-            await application.stop()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
