@@ -16,20 +16,28 @@ Model (assumptions, stated so they can be argued with):
 * reported RPE = expected RPE of the type + the runner's RPE offset + 1.5 stress + noise;
 * injury hazard of a run = hourly base rate (novice 10, intermediate 7, advanced 5 per 1000 h) x
   hours x the Frandsen 2025 hazard ratio of that run against the longest run of the last 30 days
-  (1.64 for 10-30 % longer, 1.52 for 30-100 %, 2.28 beyond) x 3 when running with pain; a niggle
-  (pain, 2-6 days) arises at 3 x that rate; an injury stops running for 14-42 days;
+  (1.64 for 10-30 % longer, 1.52 for 30-100 %, 2.28 beyond) x 3 when running with pain x
+  ``PREVIOUS_INJURY_HR`` (1.9) once the runner has been injured this season (Desai et al. 2021,
+  JOSPT 51(3): recreational runners with a previous injury, hazard ratio 1.9, 95 % CI 1.2-3.2;
+  previous injury is the most consistent risk factor in van der Worp et al. 2015, PLoS One 10(2));
+  a niggle (pain, 2-6 days) arises at 3 x that rate; an injury stops running for 14-42 days;
 * fatigue per unit load rises with acute:chronic load above 1 (variable dose-response, after
   Busso 2003);
 * illness episodes (3-7 days; 60 % above the neck) hit both policies on the same days; nobody runs
   with below-the-neck illness or while injured; the fixed-plan runner runs through a niggle with
   probability ``fixed_runs_through_pain`` (textbook plans carry no pain rule) and runs as planned
-  with a head cold.
+  with a head cold;
+* both policies live the same days: a session is never longer than the minutes the runner has
+  that day (the coach plans within them; a fixed-plan session that would run past them is cut
+  at them, the race excepted).
 
 The fixed plan is a standard 16-week plan: weekly volume from a textbook start for the experience
 level (not the runner's own base), +4.5 %/week (about +60 % over the build) with every 4th week
 at 80 %, long run +1.5 km/week, tempo and intervals on fixed days, 3-week (marathon) or 2-week taper.
 
-``python -m coaching.plan.simulate --runners 200 --json`` prints the figures (seeded).
+``python -m coaching.plan.simulate --runners 200 --json`` prints the figures (seeded);
+``--seeds 7,11,3,19,23`` pools several seeds with a bootstrap interval. ``--previous-injury-hr 1``
+and ``--fixed-ignores-minutes`` switch the two assumptions above off, for comparison.
 """
 
 from __future__ import annotations
@@ -58,6 +66,8 @@ from coaching.prediction.vdot import race_time_from_vdot
 SEASON_START = date(2025, 1, 6)  # a Monday
 SEASON_DAYS = 112  # 16 weeks; race on the last Sunday
 PRE_SEASON_WEEKS = 6
+# Injury hazard ratio once a runner has been injured (Desai et al. 2021; see the module docstring).
+PREVIOUS_INJURY_HR = 1.9
 
 
 def frandsen_hr(distance_m: float, longest_30d_m: float) -> float:
@@ -72,6 +82,24 @@ def frandsen_hr(distance_m: float, longest_30d_m: float) -> float:
     if r <= 2.0:
         return 1.52
     return 2.28
+
+
+def run_hazard(
+    base_per_h: float,
+    minutes: float,
+    distance_m: float,
+    longest_30d_m: float,
+    *,
+    with_pain: bool = False,
+    injured_before: bool = False,
+    previous_injury_hr: float = PREVIOUS_INJURY_HR,
+) -> float:
+    """Probability of an injury on one run: hourly base rate (per hour of running) x hours x the
+    Frandsen hazard ratio x 3 when running with pain x ``previous_injury_hr`` after an injury."""
+    hr = frandsen_hr(distance_m, longest_30d_m) * (3.0 if with_pain else 1.0)
+    if injured_before:
+        hr *= previous_injury_hr
+    return base_per_h * minutes / 60.0 * hr
 
 
 # ----------------------------------------------------------------------------- synthetic histories
@@ -278,12 +306,23 @@ class SeasonResult:
     niggle_days: int
     km_total: float
     predictions: list[PredictionRecord] = field(default_factory=list)
+    sessions: list[SessionSummary] = field(default_factory=list)  # the runs of the season
 
 
 def simulate_runner(
-    r: SimRunner, policy: str, *, fixed_runs_through_pain: float = 0.5, learn: bool = True
+    r: SimRunner,
+    policy: str,
+    *,
+    fixed_runs_through_pain: float = 0.5,
+    learn: bool = True,
+    previous_injury_hr: float = PREVIOUS_INJURY_HR,
+    fixed_within_minutes: bool = True,
 ) -> SeasonResult:
-    """Run one season for ``r`` under ``policy`` ("coach" or "fixed")."""
+    """Run one season for ``r`` under ``policy`` ("coach" or "fixed").
+
+    ``fixed_within_minutes``: a fixed-plan session is cut at the runner's available minutes that
+    day (the race excepted); ``previous_injury_hr``: see :func:`run_hazard`.
+    """
     days = SEASON_DAYS
     life = _life(r, days)
     race_date = SEASON_START + timedelta(days=days - 1)
@@ -414,6 +453,10 @@ def simulate_runner(
             else:
                 pace = e_pace * (0.88 if wtype in ("tempo", "intervals", "race_pace") else 1.0)
                 minutes_run = km * pace / 60.0
+                have = minutes.get(today.weekday(), 0.0)
+                if fixed_within_minutes and minutes_run > have > 0.0:
+                    km *= have / minutes_run  # the runner stops when their time is up
+                    minutes_run = have
             if ill in ("below_neck", "fever") or injured_left:
                 wtype, km, minutes_run = "rest", 0.0, 0.0
             elif niggle_left and life.run_through_u[i] >= fixed_runs_through_pain:
@@ -427,8 +470,15 @@ def simulate_runner(
             longest = max(
                 (s.distance_m for s in sessions if s.is_run and 0 < (today - s.date).days <= 30), default=0.0
             )
-            hr = frandsen_hr(km * 1000.0, longest) * (3.0 if niggle_left else 1.0)
-            hazard = r.injury_base * minutes_run / 60.0 * hr  # per-hour exposure x hazard ratios
+            hazard = run_hazard(
+                r.injury_base,
+                minutes_run,
+                km * 1000.0,
+                longest,
+                with_pain=bool(niggle_left),
+                injured_before=injuries > 0,
+                previous_injury_hr=previous_injury_hr,
+            )
             if life.injury_u[i] < hazard and wtype != "race":
                 injuries += 1
                 injured_left = int(life.dur_u[days + i])
@@ -495,16 +545,54 @@ def simulate_runner(
         niggle_days,
         km_total,
         preds,
+        [x for x in sessions if x.date >= SEASON_START],
     )
 
 
-def run(n_runners: int = 200, seed: int = 7, fixed_runs_through_pain: float = 0.5) -> dict[str, object]:
-    """Simulate ``n_runners`` seasons under both policies; figures as a JSON-ready dict."""
+@dataclass(frozen=True)
+class World:
+    """The simulated world's assumptions that are argued with (see the module docstring)."""
+
+    fixed_runs_through_pain: float = 0.5
+    previous_injury_hr: float = PREVIOUS_INJURY_HR
+    fixed_within_minutes: bool = True
+
+
+def seasons(
+    n_runners: int, seed: int, world: World = World()
+) -> tuple[list[SimRunner], list[SeasonResult], list[SeasonResult]]:
+    """(runners, coach seasons, fixed-plan seasons) for ``n_runners`` runners of ``seed``."""
     runners = make_runners(n_runners, seed)
-    res: dict[str, list[SeasonResult]] = {"coach": [], "fixed": []}
-    for r in runners:
-        res["coach"].append(simulate_runner(r, "coach"))
-        res["fixed"].append(simulate_runner(r, "fixed", fixed_runs_through_pain=fixed_runs_through_pain))
+    coach = [simulate_runner(r, "coach", previous_injury_hr=world.previous_injury_hr) for r in runners]
+    fixed = [
+        simulate_runner(
+            r,
+            "fixed",
+            fixed_runs_through_pain=world.fixed_runs_through_pain,
+            previous_injury_hr=world.previous_injury_hr,
+            fixed_within_minutes=world.fixed_within_minutes,
+        )
+        for r in runners
+    ]
+    return runners, coach, fixed
+
+
+def _pct_diffs(
+    runners: Sequence[SimRunner], coach: Sequence[SeasonResult], fixed: Sequence[SeasonResult]
+) -> list[tuple[SimRunner, float]]:
+    """Race time of the coach's runner vs the same runner on the fixed plan, percent, for every
+    runner who started the race under both policies."""
+    return [
+        (r, 100.0 * ((c.race_time_s or 0.0) / (f.race_time_s or 1.0) - 1.0))
+        for r, c, f in zip(runners, coach, fixed, strict=True)
+        if c.started and f.started
+    ]
+
+
+def run(n_runners: int = 200, seed: int = 7, world: World = World()) -> dict[str, object]:
+    """Simulate ``n_runners`` seasons under both policies; figures as a JSON-ready dict."""
+    runners, coach, fixed = seasons(n_runners, seed, world)
+    res = {"coach": coach, "fixed": fixed}
     out: dict[str, object] = {"runners": n_runners, "seed": seed, "season_days": SEASON_DAYS}
     for p, rs in res.items():
         started = [x for x in rs if x.started]
@@ -517,29 +605,83 @@ def run(n_runners: int = 200, seed: int = 7, fixed_runs_through_pain: float = 0.
             / len(rs),
             "mean_km_per_week": sum(x.km_total for x in rs) / len(rs) / (SEASON_DAYS / 7),
         }
-    both = [(c, f) for c, f in zip(res["coach"], res["fixed"], strict=True) if c.started and f.started]
+    both = [(c, f) for c, f in zip(coach, fixed, strict=True) if c.started and f.started]
     out["paired_starters"] = len(both)
     out["mean_time_diff_s_coach_minus_fixed"] = (
         sum((c.race_time_s or 0.0) - (f.race_time_s or 0.0) for c, f in both) / len(both) if both else 0.0
     )
-    out["mean_pct_time_diff"] = (
-        100.0 * sum((c.race_time_s or 0.0) / (f.race_time_s or 1.0) - 1.0 for c, f in both) / len(both)
-        if both
-        else 0.0
-    )
+    diffs = [d for _, d in _pct_diffs(runners, coach, fixed)]
+    out["mean_pct_time_diff"] = sum(diffs) / len(diffs) if diffs else 0.0
     after = SEASON_START + timedelta(days=56)
-    recs = [p for x in res["coach"] for p in x.predictions if p.target_date >= after]
+    recs = [p for x in coach for p in x.predictions if p.target_date >= after]
     out["predictions_after_8_weeks"] = evaluate(recs)
     return out
+
+
+def pooled(
+    seeds: Sequence[int], n_runners: int = 200, world: World = World(), resamples: int = 2000
+) -> dict[str, object]:
+    """Several seeds pooled: the mean percent race-time difference (coach minus fixed plan) over
+    all paired starters with a percentile bootstrap 95 % interval (resampling runners), per seed
+    and by experience; injuries and starters per policy."""
+    diffs: list[float] = []
+    by_exp: dict[str, list[float]] = {}
+    per_seed: dict[str, object] = {}
+    totals = {"coach": {"injuries": 0, "started": 0}, "fixed": {"injuries": 0, "started": 0}}
+    for seed in seeds:
+        runners, coach, fixed = seasons(n_runners, seed, world)
+        paired = _pct_diffs(runners, coach, fixed)
+        d = [x for _, x in paired]
+        diffs.extend(d)
+        for r, x in paired:
+            by_exp.setdefault(r.experience, []).append(x)
+        seed_fig: dict[str, object] = {"mean_pct_time_diff": sum(d) / len(d) if d else 0.0}
+        for name, rs in (("coach", coach), ("fixed", fixed)):
+            inj, st = sum(x.injuries for x in rs), sum(1 for x in rs if x.started)
+            seed_fig[name] = {"injuries": inj, "started": st}
+            totals[name]["injuries"] += inj
+            totals[name]["started"] += st
+        per_seed[str(seed)] = seed_fig
+    rng = random.Random(0)
+    means = (
+        sorted(sum(rng.choices(diffs, k=len(diffs))) / len(diffs) for _ in range(resamples))
+        if diffs
+        else [0.0]
+    )
+    lo, hi = means[int(0.025 * (len(means) - 1))], means[int(0.975 * (len(means) - 1))]
+    return {
+        "seeds": list(seeds),
+        "runners_per_seed": n_runners,
+        "world": {
+            "fixed_runs_through_pain": world.fixed_runs_through_pain,
+            "previous_injury_hr": world.previous_injury_hr,
+            "fixed_within_minutes": world.fixed_within_minutes,
+        },
+        "paired_starters": len(diffs),
+        "mean_pct_time_diff": sum(diffs) / len(diffs) if diffs else 0.0,
+        "pct_time_diff_95ci": [lo, hi],
+        "by_experience": {
+            e: {"n": len(v), "mean_pct_time_diff": sum(v) / len(v)} for e, v in sorted(by_exp.items())
+        },
+        "per_seed": per_seed,
+        **totals,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--runners", type=int, default=200)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--seeds", help="comma-separated seeds to pool, e.g. 7,11,3,19,23")
+    ap.add_argument("--previous-injury-hr", type=float, default=PREVIOUS_INJURY_HR)
+    ap.add_argument("--fixed-ignores-minutes", action="store_true")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args(argv)
-    out = run(a.runners, a.seed)
+    world = World(previous_injury_hr=a.previous_injury_hr, fixed_within_minutes=not a.fixed_ignores_minutes)
+    if a.seeds:
+        out = pooled([int(x) for x in a.seeds.split(",")], a.runners, world)
+    else:
+        out = run(a.runners, a.seed, world)
     print(json.dumps(out, indent=None if a.json else 2, default=float))
 
 
