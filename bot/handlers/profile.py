@@ -8,6 +8,7 @@ from bot.dialog.turn import Turn
 from bot.dialog.types import Reply
 from bot.handlers.common import entity_date
 from bot.nlu import ParseResult
+from bot.services.coach import plan_for
 from bot.services.profile import (
     WEEKDAYS,
     apply_goal,
@@ -30,7 +31,8 @@ def set_goal(turn: Turn, parsed: ParseResult) -> list[Reply]:
         return [turn.say("profile/goal_past", day=date.fromisoformat(str(raw)[:10]))]
     turn.session.add(turn.runner)
     turn.stored.append("goal")
-    return [turn.say("profile/goal_set")]
+    check = plan_for(turn.session, turn.runner, turn.today)[0].goal_check
+    return [turn.say("profile/goal_set", gc=check.to_json() if check else None)]
 
 
 def set_availability(turn: Turn, parsed: ParseResult) -> list[Reply]:

@@ -61,11 +61,15 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from coaching.plan.goals import Goal
 from coaching.plan.paces import TrainingPaces, paces_for
 from coaching.plan.state import RunnerState
 from coaching.plan.workouts import EXPECTED_RPE, HARD_DAY_TYPES, LONG_PACE_FACTOR, easy_pace_mid
+
+if TYPE_CHECKING:
+    from coaching.plan.goal_check import GoalCheck
 
 SPIKE_LIMIT = 1.10
 # Breaks (days without running): shorter than SHORT_BREAK_DAYS is no break; from LONG_BREAK_DAYS on
@@ -208,6 +212,7 @@ class Plan:
     created: date
     goal: Goal
     weeks: tuple[PlanWeek, ...]
+    goal_check: GoalCheck | None = None  # set by coaching.plan.today.build_plan
 
     def week_of(self, day: date) -> PlanWeek | None:
         start = monday(day)
@@ -225,6 +230,7 @@ class Plan:
             "created": self.created.isoformat(),
             "goal": self.goal.to_json(),
             "weeks": [w.to_json() for w in self.weeks],
+            "goal_check": self.goal_check.to_json() if self.goal_check else None,
         }
 
 

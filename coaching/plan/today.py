@@ -6,6 +6,9 @@ prediction modules' outputs onto them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from coaching.plan.goal_check import check_goal
 from coaching.plan.periodisation import Plan
 from coaching.plan.periodisation import build_plan as _build_plan
 from coaching.plan.policy import Recommendation, recommend
@@ -18,5 +21,7 @@ def recommend_today(state: RunnerState) -> Recommendation:
 
 
 def build_plan(state: RunnerState, weeks: int | None = None) -> Plan:
-    """The periodised plan from the current week (to the race and its recovery, else 12 weeks)."""
-    return _build_plan(state, weeks)
+    """The periodised plan from the current week (to the race and its recovery, else 12 weeks), with
+    a check of whether it reaches the race's training volume in time (:mod:`coaching.plan.goal_check`)."""
+    plan = _build_plan(state, weeks)
+    return replace(plan, goal_check=check_goal(state, plan))

@@ -210,3 +210,41 @@ def test_a_runner_with_nothing_logged_gets_what_the_engine_says_of_an_empty_hist
     assert repr(second.assessment) == repr(direct)  # repr: the metrics hold NaN (no ACWR yet)
     assert second.assessment.metrics_today["fitness"] == 0.0
     assert second.recommendation.workout.type == first.recommendation.workout.type
+
+
+def _weeks_of_runs(engine: Engine, who: Identity, km: float, days: tuple[int, ...], **profile: object) -> None:
+    """Eight weeks before the clock's week with runs of ``km`` on ``days``; ``profile`` sets runner fields."""
+    from datetime import UTC, datetime, timedelta
+
+    monday = date(2026, 3, 9)  # the clock's week
+    with session_scope(engine) as s:
+        runner = s.exec(select(Runner).where(Runner.external_id == who.external_id)).one()
+        for key, value in profile.items():
+            setattr(runner, key, value)
+        for week in range(8):
+            for i, day in enumerate(days):
+                d = monday - timedelta(weeks=8 - week) + timedelta(days=day)
+                s.add(Activity(runner_id=runner.id, start_time=datetime(d.year, d.month, d.day, 7, tzinfo=UTC),
+                               local_date=d, sport="running", origin="chat", distance_m=km * 1000,
+                               moving_time_s=km * 390, elapsed_time_s=km * 390, rpe=3, fingerprint=f"w{week}d{i}"))
+
+
+def test_a_goal_the_plan_cannot_reach_in_time_is_named_with_what_would(dialog: Dialog, engine: Engine) -> None:
+    """A novice on 12 km a week with 90 minutes on three days sets a marathon 15 weeks away: the reply
+    says at once that the plan will not get them there, what holds it back, and the race that fits;
+    /plan repeats it. A runner whose plan does get there hears that too."""
+    say(dialog, "hi")
+    _weeks_of_runs(engine, ANA, 4.0, (1, 3, 6), experience="novice", available_days="tue,thu,sun",
+                   available_minutes=90)
+    reply = plain(say(dialog, "/goal marathon on 28 june")[0].text)
+    assert "Goal check" in reply and "a marathon asks for about 50 km a week and long runs of 25 km" in reply
+    assert "the weeks to race day are too few" in reply
+    assert "your available minutes hold about 32 km a week and a 10 km long run" in reply
+    assert "a 10 km fits what you can build" in reply
+    assert "Goal check" in plain(say(dialog, "/plan")[0].text)
+
+    ben = Identity(external_id="test:ben", name="Ben", chat_id=2)
+    say(dialog, "hi", ben)
+    _weeks_of_runs(engine, ben, 8.0, (1, 2, 3, 5, 6), experience="intermediate")
+    on_track = plain(say(dialog, "/goal half marathon on 27 september", ben)[0].text)
+    assert "✅ Goal check" in on_track and "enough for a half marathon" in on_track
