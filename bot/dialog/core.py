@@ -82,7 +82,7 @@ class Dialog:
             with session_scope(engine) as session:
                 runner, created = get_or_create_runner(
                     session, identity.external_id, name=identity.name, chat_id=identity.chat_id,
-                    time_zone=self.default_time_zone,
+                    time_zone=self.default_time_zone, created_at=self.clock(),
                 )
                 private_chat = identity.chat_id if identity.chat_type == "private" else identity.private_chat_id
                 if private_chat is not None and runner.chat_id != private_chat:

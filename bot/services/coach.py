@@ -23,6 +23,7 @@ from bot.services.feedback import LEARNING_DAYS, fill_outcomes, fit_model, log_t
 from bot.services.profile import WEEKDAYS
 from coaching.inputs import RUN_SPORTS, RunnerProfile
 from coaching.plan import Plan, build_plan, recommend_today
+from coaching.plan.declared import with_declared_volume
 from coaching.plan.feedback import FeedbackModel
 from coaching.plan.goals import Availability, Constraints, Goal
 from coaching.plan.policy import Recommendation, factor_json
@@ -34,6 +35,8 @@ from models.tables import Recommendation as StoredRecommendation
 from models.tables import Runner
 
 HISTORY_DAYS = 400
+# The planner's window (4 + 8 calendar weeks): a runner who joined longer ago is planned from their logs.
+DECLARED_WINDOW = timedelta(weeks=13)
 VDOT_WINDOW_DAYS = 84
 PAIN_LOOKBACK_DAYS = 60
 ILLNESS_CODES = {"above_neck": "above_neck", "below_neck": "below_neck", "fever": "fever", "unwell": "below_neck"}
@@ -262,7 +265,7 @@ def runner_state(history: History, assessment: Assessment, today: date, vdot: fl
     r, k = assessment.readiness, assessment.risk
     runs = [a for a in recent(history.activities, today - timedelta(days=30))
             if a.sport in RUN_SPORTS and a.local_date < today]
-    return RunnerState(
+    state = RunnerState(
         today=today, readiness_score=r.score, readiness_band=r.band, readiness_factors=r.factors,
         risk_probability=k.probability, risk_band=k.band, risk_factors=k.factors,
         fitness=_num(m.get("fitness")), fatigue=_num(m.get("fatigue")), form=_num(m.get("form")),
@@ -274,6 +277,14 @@ def runner_state(history: History, assessment: Assessment, today: date, vdot: fl
         experience=runner.experience or "intermediate", goal=goal_of(runner), availability=availability_of(runner),
         constraints=Constraints(today_max_minutes=float(cap) if cap else None, unavailable=away),
     )
+    joined = min(runner.created_at.date(), today)
+    if runner.weekly_km and today - joined < DECLARED_WINDOW:
+        acts = history.activities
+        before = acts[bisect_left(acts, joined - DECLARED_WINDOW, key=_LOCAL_DATE):
+                      bisect_left(acts, joined, key=_LOCAL_DATE)]
+        state = with_declared_volume(state, float(runner.weekly_km), joined,
+                                     runs_before=sum(1 for a in before if a.sport in RUN_SPORTS))
+    return state
 
 
 def _num(value: float | None) -> float | None:

@@ -41,6 +41,9 @@ approached within these gates rather than by a fixed weekly percentage:
   cost little fitness (short-term detraining, Mujika & Padilla 2000; Daniels' Running Formula
   return rules — not yet in REFERENCES.md, verify before relying on them).
 
+A new runner with nothing logged before joining is planned from the weekly km they declared
+(:mod:`coaching.plan.declared`); the week they joined holds that level, growth waits for their logs.
+
 Week structure: the long run on the long-run day; up to two quality sessions, placed jointly so
 that two fit with the long run (Tue-Thu-Sun, not Wed alone: Daniels' Running Formula; Pfitzinger &
 Douglas, Advanced Marathoning); hard days at least 48 h apart. The long run is ``LONG_FRACTION`` of
@@ -335,9 +338,20 @@ def last_week_rpe_drift(state: RunnerState) -> float | None:
     return rpe_drift(state, start - timedelta(days=7), start)[0]
 
 
+def run_dates(state: RunnerState) -> list[date]:
+    """Days with a run before today in ``recent_sessions``; with ``running_until`` (the runner's own
+    account of running as usual until they joined) the day before it stands for all days up to it,
+    so only runs from then on can show a break. Sorted, distinct."""
+    days = {s.date for s in state.recent_sessions if s.is_run and s.date < state.today}
+    if state.running_until is not None and state.running_until <= state.today:
+        last_told = state.running_until - timedelta(days=1)
+        days = {d for d in days if d > last_told} | {last_told}
+    return sorted(days)
+
+
 def days_since_last_run(state: RunnerState) -> int | None:
-    runs = [s.date for s in state.recent_sessions if s.is_run and s.date < state.today]
-    return (state.today - max(runs)).days if runs else None
+    runs = run_dates(state)
+    return (state.today - runs[-1]).days if runs else None
 
 
 def latest_break_days(state: RunnerState) -> int | None:
@@ -349,12 +363,14 @@ def latest_break_days(state: RunnerState) -> int | None:
     shows (a lower bound; :func:`return_kind` adds the calendar weeks' evidence).
     """
     today = state.today
-    runs = sorted({s.date for s in state.recent_sessions if s.is_run and s.date < today})
+    runs = run_dates(state)
     if not runs:
         return None
     if (today - runs[-1]).days - 1 >= SHORT_BREAK_DAYS:  # still off
         return (today - runs[-1]).days - 1
-    window_start = min(min(s.date for s in state.recent_sessions), today - timedelta(days=14))
+    window_start = min([*(s.date for s in state.recent_sessions), today - timedelta(days=14)])
+    if state.running_until is not None:  # running as usual until the day before joining: no break there
+        window_start = max(window_start, state.running_until - timedelta(days=1))
     this_week = monday(today)
     edges = [window_start - timedelta(days=1), *runs]
     best: int | None = None
@@ -773,6 +789,9 @@ def plan_week(
         short_return=kind == "short",
         earlier=earlier,
     )
+    if state.running_until is not None and week_start <= state.running_until < week_start + timedelta(days=7):
+        # the week the runner joined holds the level they told us about: growth waits for their logs
+        target = min(target, max(weekly, default=target))
     mode = "return" if kind else "normal"
     no_run = is_current and (
         cons.no_running_until_pain_resolves or (state.pain_area is not None and state.pain_sharp)

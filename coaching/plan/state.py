@@ -75,6 +75,9 @@ class RunnerState:
     ``recent_sessions``: the last 14 days. ``vdot`` (Daniels) or ``threshold_pace_s_per_km``;
     ``hr_max``/``hr_rest`` in bpm. ``pain_days``: consecutive days with pain reported.
     ``illness``: None, "above_neck", "below_neck" or "fever". ``experience``: novice/intermediate/advanced.
+    ``running_until``: for a runner with no logged runs before they joined, the day they joined:
+    by their own account they were running their usual volume until then (see
+    :mod:`coaching.plan.declared`), so breaks are counted from the day before it.
     """
 
     today: date
@@ -105,3 +108,4 @@ class RunnerState:
     availability: Availability = field(default_factory=Availability)
     constraints: Constraints = field(default_factory=Constraints)
     personal: PersonalParams | None = None
+    running_until: date | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import Engine
@@ -52,6 +53,10 @@ def test_typed_and_tapped_answers_fill_the_profile(dialog: Dialog, engine: Engin
     with session_scope(engine) as s:
         race = s.exec(select(Activity)).one()
     assert (race.distance_m, race.moving_time_s, race.name) == (10000, 2910, "Race")
+    # the plan starts from the 35 km a week she told us, not from a beginner's floor
+    plan = _say(dialog, "/plan")
+    this_week = next(line for line in plan.splitlines() if line.startswith("This week"))
+    assert 30 <= int(re.search(r"~(\d+) km", this_week).group(1)) <= 36, plan  # type: ignore[union-attr]
 
 
 def test_everything_can_be_skipped(dialog: Dialog, engine: Engine) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sched_helpers import FakeBot
 from sqlalchemy import Engine
@@ -72,11 +72,11 @@ async def test_weekly_summary_on_sunday_evening(engine: Engine) -> None:
 
 
 async def test_paused_runner_gets_nothing(engine: Engine) -> None:
-    clock = FakeClock(datetime(2026, 3, 12, 8, 0, tzinfo=UTC))
+    clock = FakeClock(datetime(2026, 3, 11, 20, 0, tzinfo=UTC))  # joined (and paused) the evening before
     dialog = Dialog(engine, clock=clock)
     dialog.handle(ANA, Incoming(text="/pause"))
     bot = FakeBot(clock)
-    clock.advance(timedelta(hours=1))
+    clock.set(datetime(2026, 3, 12, 9, 0, tzinfo=UTC))  # the 07:00 morning is due
     await _worker(engine, clock, bot).tick(budget_s=0)
     assert bot.texts(501) == []
     dialog.handle(ANA, Incoming(text="/resume"))
