@@ -13,6 +13,7 @@ from bot.dialog.types import Button, Incoming, Reply
 from bot.handlers.data import small_int
 from bot.nlu import parse
 from bot.services import onboarding as ob
+from bot.services.coach import plan_for
 from bot.services.logbook import log_session
 from bot.services.profile import apply_goal, parse_clock
 
@@ -77,7 +78,8 @@ def _next(turn: Turn, step: str) -> list[Reply]:
         return [ask(turn, nxt)]
     turn.runner.onboarding_step = DONE
     turn.stored.append("profile")
-    return [turn.say("onboarding/done")]
+    check = plan_for(turn.session, turn.runner, turn.today)[0].goal_check if turn.runner.goal_kind == "race" else None
+    return [turn.say("onboarding/done", gc=check.to_json() if check else None)]
 
 
 def on_button(turn: Turn, data: str) -> list[Reply]:

@@ -44,6 +44,9 @@ def test_typed_and_tapped_answers_fill_the_profile(dialog: Dialog, engine: Engin
     _say(dialog, "Berlin")
     done = _tap(dialog, "ob:morning:06:00")
     assert "All set" in done and "06:00" in done and "Europe/Berlin" in done
+    # the half marathon four weeks away, on her 35 km a week with 60 minutes a day: said at once
+    assert "Goal check" in done and "a half marathon asks for about 35 km a week" in done
+    assert "your available minutes hold" in done
     r = _runner(engine)
     assert (r.name, r.experience, r.weekly_km, r.goal_kind, r.goal_distance_m) == (
         "Ana", "intermediate", 35.0, "race", 21097.5)
