@@ -14,6 +14,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import numpy as np
+import numpy.typing as npt
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from prompts import render
@@ -23,7 +26,12 @@ BAND_COLOURS = {"ready": "#2e7d32", "normal": "#9e9d24", "caution": "#ef6c00", "
 BAND_EDGES = (("rest", 0, 40), ("caution", 40, 60), ("normal", 60, 80), ("ready", 80, 100))
 
 
-def _figure() -> tuple[Figure, plt.Axes]:
+def _dates(days: Sequence[date]) -> npt.NDArray[np.datetime64]:
+    """Days as numpy dates: matplotlib plots them on its date axis like dates, and they type-check."""
+    return np.asarray(days, dtype="datetime64[D]")
+
+
+def _figure() -> tuple[Figure, Axes]:
     fig, ax = plt.subplots(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     ax.grid(True, alpha=0.3)
     for side in ("top", "right"):
@@ -31,9 +39,9 @@ def _figure() -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
-def _png(fig: Figure, ax: plt.Axes, chart: str) -> bytes:
+def _png(fig: Figure, ax: Axes, chart: str) -> bytes:
     ax.set_title(render("charts/title", chart=chart), fontsize=13, loc="left")
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))  # type: ignore[no-untyped-call]
     fig.autofmt_xdate()
     fig.tight_layout()
     buf = io.BytesIO()
@@ -46,10 +54,11 @@ def fitness_chart(days: Sequence[date], fitness: Sequence[float], fatigue: Seque
                   form: Sequence[float]) -> bytes:
     """Fitness (42-day) and fatigue (7-day) lines, form as bars."""
     fig, ax = _figure()
-    ax.bar(days, form, color=["#43a047" if f >= 0 else "#e53935" for f in form], alpha=0.35,
+    x = _dates(days)
+    ax.bar(x, form, color=["#43a047" if f >= 0 else "#e53935" for f in form], alpha=0.35,
            label=render("charts/label", key="form"))
-    ax.plot(days, fitness, color="#1565c0", linewidth=2.2, label=render("charts/label", key="fitness"))
-    ax.plot(days, fatigue, color="#ef6c00", linewidth=1.6, label=render("charts/label", key="fatigue"))
+    ax.plot(x, fitness, color="#1565c0", linewidth=2.2, label=render("charts/label", key="fitness"))
+    ax.plot(x, fatigue, color="#ef6c00", linewidth=1.6, label=render("charts/label", key="fatigue"))
     ax.axhline(0, color="#555", linewidth=0.8)
     ax.set_ylabel(render("charts/label", key="load_units"))
     ax.legend(loc="upper left", frameon=False)
@@ -59,7 +68,7 @@ def fitness_chart(days: Sequence[date], fitness: Sequence[float], fatigue: Seque
 def volume_chart(week_starts: Sequence[date], km: Sequence[float]) -> bytes:
     """Weekly running kilometres."""
     fig, ax = _figure()
-    ax.bar(week_starts, km, width=5, color="#1565c0", alpha=0.8)
+    ax.bar(_dates(week_starts), km, width=5, color="#1565c0", alpha=0.8)
     for x, y in zip(week_starts, km, strict=True):
         if y > 0:
             ax.annotate(f"{y:.0f}", (x, y), ha="center", va="bottom", fontsize=8)
@@ -72,7 +81,7 @@ def readiness_chart(days: Sequence[date], score: Sequence[float]) -> bytes:
     fig, ax = _figure()
     for band, lo, hi in BAND_EDGES:
         ax.axhspan(lo, hi, color=BAND_COLOURS[band], alpha=0.08)
-    ax.plot(days, score, color="#333", linewidth=1.8, marker="o", markersize=2.5)
+    ax.plot(_dates(days), score, color="#333", linewidth=1.8, marker="o", markersize=2.5)
     ax.set_ylim(0, 100)
     ax.set_ylabel(render("charts/label", key="readiness"))
     return _png(fig, ax, "readiness")
@@ -83,9 +92,10 @@ def prediction_chart(days: Sequence[date], time_s: Sequence[float], low_s: Seque
     """Predicted race time over time with its 80 % range (minutes on the axis)."""
     fig, ax = _figure()
     to_min = [t / 60 for t in time_s]
-    ax.fill_between(days, [t / 60 for t in low_s], [t / 60 for t in high_s], color="#1565c0", alpha=0.15,
+    x = _dates(days)
+    ax.fill_between(x, [t / 60 for t in low_s], [t / 60 for t in high_s], color="#1565c0", alpha=0.15,
                     label=render("charts/label", key="range80"))
-    ax.plot(days, to_min, color="#1565c0", linewidth=2, marker="o", markersize=3,
+    ax.plot(x, to_min, color="#1565c0", linewidth=2, marker="o", markersize=3,
             label=render("charts/label", key="prediction"))
     if target_s is not None:
         ax.axhline(target_s / 60, color="#c62828", linestyle="--", label=render("charts/label", key="target"))

@@ -106,7 +106,7 @@ def activities(session: Session, runner_id: int, since: date | None = None,
                until: date | None = None) -> Sequence[Activity]:
     """A runner's activities in date order, optionally between two local dates (inclusive)."""
     stmt = _activities_between(since is not None, until is not None)
-    return session.exec(stmt, params={"runner_id": runner_id, "since": since, "until": until}).all()
+    return list(session.exec(stmt, params={"runner_id": runner_id, "since": since, "until": until}).all())
 
 
 def last_activity(session: Session, runner_id: int) -> Activity | None:
@@ -199,7 +199,7 @@ def runner_rows(session: Session, runner_id: int) -> dict[str, list[dict[str, An
     out["runner"] = [runner.model_dump()] if runner else []
     for table in RUNNER_TABLES:
         rows = session.exec(select(table).where(table.runner_id == runner_id)).all()  # type: ignore[attr-defined]
-        out[table.__tablename__] = [r.model_dump() for r in rows]  # type: ignore[attr-defined]
+        out[str(table.__tablename__)] = [r.model_dump() for r in rows]
     return out
 
 
@@ -209,8 +209,8 @@ def delete_runner(session: Session, runner_id: int) -> None:
 
     delete_for_target(session, "runner", runner_id)
     for table in RUNNER_TABLES:
-        session.exec(delete(table).where(table.runner_id == runner_id))  # type: ignore[attr-defined,call-overload]
-    session.exec(delete(Runner).where(col(Runner.id) == runner_id))  # type: ignore[call-overload]
+        session.exec(delete(table).where(table.runner_id == runner_id))  # type: ignore[attr-defined]
+    session.exec(delete(Runner).where(col(Runner.id) == runner_id))
     session.flush()
 
 
@@ -255,7 +255,7 @@ def predictions(session: Session, runner_id: int, kind: str | None = None,
                 open_only: bool = False) -> Sequence[PredictionLog]:
     """Logged predictions, optionally of one kind and only those still waiting for an outcome."""
     stmt = _predictions_stmt(kind is not None, open_only)
-    return session.exec(stmt, params={"runner_id": runner_id, "kind": kind}).all()
+    return list(session.exec(stmt, params={"runner_id": runner_id, "kind": kind}).all())
 
 
 BULK_CHUNK = 500  # ids per IN (...) list: well under SQLite's parameter limit
@@ -266,9 +266,9 @@ HISTORY_ACTIVITY_COLUMNS = ("id", "runner_id", "local_date", "sport", "distance_
 
 
 @cache
-def _record_type(fields: tuple[str, ...]) -> type[tuple[Any, ...]]:
+def _record_type(fields: tuple[str, ...]) -> Any:
     """A named tuple type for a row shape (one per column list, made once)."""
-    return namedtuple("HistoryRecord", fields)  # type: ignore[misc]
+    return namedtuple("HistoryRecord", fields)
 
 
 @dataclass

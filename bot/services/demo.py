@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
+from sqlmodel import col, select
 
 from models.db import session_scope
 from models.queries import get_or_create_runner, upsert_checkin
@@ -85,8 +86,8 @@ def ensure_demo_runner(engine: Engine, name: str, today: date) -> int:
         session.add(runner)
         session.flush()
         assert runner.id is not None
-        have = {a.local_date for a in session.query(Activity.local_date).filter(  # type: ignore[call-overload]
-            Activity.runner_id == runner.id, Activity.origin == "demo")}
+        have = set(session.exec(select(col(Activity.local_date)).where(
+            col(Activity.runner_id) == runner.id, col(Activity.origin) == "demo")).all())
         from models.queries import checkins
 
         have |= {c.local_date for c in checkins(session, runner.id, since=today - timedelta(days=HISTORY_DAYS))}

@@ -64,8 +64,8 @@ def _weekly_km_at(acts: Sequence[Any], runner: Runner, day: date) -> float | Non
     first = min((a.local_date for a in window), default=None)
     if first is None:
         return runner.weekly_km
-    weeks = max(1.0, (day - first).days / 7)
-    total = sum((a.distance_m or 0) for a in window if a.sport in RUNNING_SPORTS) / 1000
+    weeks: float = max(1.0, (day - first).days / 7)
+    total: float = sum((a.distance_m or 0) for a in window if a.sport in RUNNING_SPORTS) / 1000
     return round(total / min(weeks, WEEKS_FOR_VOLUME), 1)
 
 

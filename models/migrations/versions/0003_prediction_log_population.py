@@ -12,7 +12,7 @@ personalisation. Old rows (one per model) are dropped: they predate any real use
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0003"
