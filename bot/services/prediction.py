@@ -32,10 +32,14 @@ class PredictionAnswer:
     n_runs: int
 
 
-def _year_of_activities(session: Session, runner: Runner, today: date) -> list[Any]:
-    """The runner's activities of the last year up to ``today``: everything a prediction reads."""
+YEAR = timedelta(days=365)
+
+
+def _year_of_activities(session: Session, runner: Runner, today: date, extra_days: int = 0) -> list[Any]:
+    """The runner's activities of the last year (and ``extra_days`` before it) up to ``today``:
+    everything a prediction reads."""
     assert runner.id is not None
-    return list(activities(session, runner.id, since=today - timedelta(days=365), until=today))
+    return list(activities(session, runner.id, since=today - YEAR - timedelta(days=extra_days), until=today))
 
 
 def _efforts_of(acts: Sequence[Any]) -> pd.DataFrame:
@@ -91,6 +95,17 @@ def predict_for(session: Session, runner: Runner, today: date, distance_m: float
                 target_time_s: float | None) -> PredictionAnswer:
     """Predict one distance (or the four standard ones) and compare a goal time when given."""
     return _answer(_year_of_activities(session, runner, today), runner, today, distance_m, target_time_s)[0]
+
+
+def predict_now_and_before(session: Session, runner: Runner, today: date, distance_m: float,
+                           days_back: int = 7) -> tuple[RacePrediction, RacePrediction]:
+    """The prediction for ``distance_m`` today and ``days_back`` days ago, each from the year of data
+    before its own day (as two :func:`predict_for` calls would give), from one read."""
+    acts = _year_of_activities(session, runner, today, extra_days=days_back)
+    before = today - timedelta(days=days_back)
+    now = _answer([a for a in acts if a.local_date >= today - YEAR], runner, today, distance_m, None)[0]
+    then = _answer([a for a in acts if before - YEAR <= a.local_date <= before], runner, before, distance_m, None)[0]
+    return now.predictions[0], then.predictions[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from bot.services.coach import advise, plan_for
 from bot.services.logbook import RUNNING_SPORTS
-from bot.services.prediction import predict_for
+from bot.services.prediction import predict_now_and_before
 from bot.services.progress import progress_for
 from models.queries import activities, consenting_members, recommendation_for
 from models.tables import CoachGroup, Runner
@@ -49,8 +49,7 @@ def weekly_summary(session: Session, runner: Runner, day: date) -> WeeklySummary
         return None
     progress = progress_for(session, runner, day)
     distance = runner.goal_distance_m if runner.goal_kind == "race" and runner.goal_distance_m else 10_000.0
-    now = predict_for(session, runner, day, distance, None).predictions[0]
-    before = predict_for(session, runner, day - timedelta(days=7), distance, None).predictions[0]
+    now, before = predict_now_and_before(session, runner, day, distance)
     plan, _ = plan_for(session, runner, day + timedelta(days=1))
     week = plan.week_of(day + timedelta(days=1))
     return WeeklySummary(

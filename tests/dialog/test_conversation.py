@@ -248,3 +248,30 @@ def test_a_goal_the_plan_cannot_reach_in_time_is_named_with_what_would(dialog: D
     _weeks_of_runs(engine, ben, 8.0, (1, 2, 3, 5, 6), experience="intermediate")
     on_track = plain(say(dialog, "/goal half marathon on 27 september", ben)[0].text)
     assert "✅ Goal check" in on_track and "enough for a half marathon" in on_track
+
+
+def test_the_weekly_prediction_change_reads_once_and_matches_two_predictions(dialog: Dialog,
+                                                                            engine: Engine) -> None:
+    """The Sunday summary's "a week ago" prediction sees exactly the year before its own day: a race
+    369 days back counts a week ago and not today, as two separate predictions would have it."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.services.prediction import predict_for, predict_now_and_before
+
+    say(dialog, "hi")
+    today = date(2026, 3, 15)
+    with session_scope(engine) as s:
+        runner = s.exec(select(Runner)).one()
+        rows = [(today - timedelta(days=369), 10_000, 2_400, "10k race"),
+                (today - timedelta(days=200), 21_097, 6_300, "Half marathon race"),
+                (today - timedelta(days=3), 5_000, 1_380, "parkrun race")]
+        rows += [(today - timedelta(days=d), 8_000, 2_900, None) for d in range(4, 380, 4)]
+        for i, (d, dist, secs, name) in enumerate(rows):
+            s.add(Activity(runner_id=runner.id, start_time=datetime(d.year, d.month, d.day, 7, tzinfo=UTC),
+                           local_date=d, sport="running", origin="file", distance_m=dist, moving_time_s=secs,
+                           elapsed_time_s=secs, name=name, fingerprint=f"r{i}"))
+        s.flush()
+        now, before = predict_now_and_before(s, runner, today, 21_097.5)
+        assert now == predict_for(s, runner, today, 21_097.5, None).predictions[0]
+        assert before == predict_for(s, runner, today - timedelta(days=7), 21_097.5, None).predictions[0]
+        assert now != before
