@@ -36,7 +36,6 @@ from datetime import date, timedelta
 
 from coaching.factors import Factor
 from coaching.plan.goals import Goal
-from coaching.plan.paces import paces_for
 from coaching.plan.periodisation import (
     MAX_RUNS,
     PEAK_KM,
@@ -46,10 +45,11 @@ from coaching.plan.periodisation import (
     PlanWeek,
     build_plan,
     distance_class,
+    easy_pace,
     monday,
 )
 from coaching.plan.state import RunnerState
-from coaching.plan.workouts import LONG_PACE_FACTOR, easy_pace_mid
+from coaching.plan.workouts import LONG_PACE_FACTOR
 
 ON_TRACK = 0.85
 FAR = 0.60
@@ -111,16 +111,10 @@ class GoalCheck:
         }
 
 
-def _easy_pace(state: RunnerState) -> float:
-    """The runner's easy pace, s/km."""
-    personal_off = state.personal.easy_pace_offset_s_per_km if state.personal else 0.0
-    return easy_pace_mid(paces_for(state.vdot, state.threshold_pace_s_per_km), state.experience, personal_off)
-
-
 def weekly_capacity_km(state: RunnerState) -> tuple[float, float]:
     """(km a week, km of the longest run) the runner's usual available minutes hold at easy pace
     (days of 15+ minutes, at most the experience's runs a week)."""
-    pace = _easy_pace(state)
+    pace = easy_pace(state)
     start = monday(state.today)
     minutes = sorted(
         (

@@ -282,12 +282,19 @@ class _Ctx:
     fast_ok: bool
 
 
-def _ctx(state: RunnerState) -> _Ctx:
+def easy_pace(state: RunnerState, paces: TrainingPaces | None = None) -> float:
+    """The runner's easy pace, s/km: from their paces (VDOT or threshold) and personal offset."""
     personal_off = state.personal.easy_pace_offset_s_per_km if state.personal else 0.0
+    if paces is None:
+        paces = paces_for(state.vdot, state.threshold_pace_s_per_km)
+    return easy_pace_mid(paces, state.experience, personal_off)
+
+
+def _ctx(state: RunnerState) -> _Ctx:
     paces = paces_for(state.vdot, state.threshold_pace_s_per_km)
     return _Ctx(
         state.experience if state.experience in MAX_RUNS else "intermediate",
-        easy_pace_mid(paces, state.experience, personal_off),
+        easy_pace(state, paces),
         paces,
         distance_class(state.goal) if state.goal.is_race or state.goal.distance_m else "general",
         fast_progress_ok(state),
