@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from bot.dialog.turn import Turn
 from bot.dialog.types import Identity, Incoming, Reply
@@ -57,10 +58,10 @@ def _intent_command(intent: str) -> CommandHandler:
         # "/goal half marathon in 1:45" reads as a goal, not as a logged run
         text = f"{COMMAND_CONTEXT[intent]}{arg}" if arg and intent in COMMAND_CONTEXT else arg
         parsed = parse(text, tz=turn.tz, now=turn.now) if arg else None
-        if parsed is None or parsed.implausible:
+        if parsed is not None and parsed.implausible:  # as in free text: say so, store nothing
+            return clarify.ask(turn, text, replace(parsed, intent=intent))
+        if parsed is None:
             return INTENTS[intent](turn, _empty(intent))
-        from dataclasses import replace
-
         return INTENTS[intent](turn, replace(parsed, intent=intent))
 
     return run

@@ -97,7 +97,9 @@ FITNESS_WORDS = ("fitness", "get fit", "stay fit", "no race", "healthy", "genera
 
 def apply_goal(runner: Runner, entities: dict[str, object], text: str, today: date) -> str:
     """Update the runner's goal from what a goal message said: "race", "fitness", "past" (a race date
-    already behind us: nothing changed) or "none" (nothing usable: nothing changed)."""
+    already behind us: nothing changed) or "none" (nothing usable: nothing changed).
+
+    A new distance without a target time drops the old target: it belonged to the other distance."""
     distance = entities.get("race_distance_m") or entities.get("distance_m")
     raw_day = entities.get("race_date") or entities.get("date")
     target = entities.get("target_time_s") or entities.get("duration_s")
@@ -109,11 +111,11 @@ def apply_goal(runner: Runner, entities: dict[str, object], text: str, today: da
     day = date.fromisoformat(str(raw_day)[:10]) if raw_day is not None else None
     if day is not None and day < today:
         return "past"
+    new_distance = float(str(distance)) if distance is not None else runner.goal_distance_m
+    same_distance = distance is None or new_distance == runner.goal_distance_m
+    new_target = float(str(target)) if target is not None else (runner.goal_time_s if same_distance else None)
     runner.goal_kind = "race"
-    if distance is not None:
-        runner.goal_distance_m = float(str(distance))
+    runner.goal_distance_m, runner.goal_time_s = new_distance, new_target
     if day is not None:
         runner.goal_date = day
-    if target is not None:
-        runner.goal_time_s = float(str(target))
     return "race"

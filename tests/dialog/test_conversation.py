@@ -275,3 +275,16 @@ def test_the_weekly_prediction_change_reads_once_and_matches_two_predictions(dia
         assert now == predict_for(s, runner, today, 21_097.5, None).predictions[0]
         assert before == predict_for(s, runner, today - timedelta(days=7), 21_097.5, None).predictions[0]
         assert now != before
+
+
+def test_a_new_goal_distance_drops_the_old_target_and_a_record_breaking_target_is_questioned(
+        dialog: Dialog, engine: Engine) -> None:
+    say(dialog, "/goal half marathon on 12 april, target 1:45")
+    say(dialog, "/goal marathon on 3 may")  # 1:45 was the half's target, not the marathon's
+    with session_scope(engine) as s:
+        r = s.exec(select(Runner)).one()
+    assert (r.goal_distance_m, r.goal_time_s, r.goal_date) == (42195.0, None, date(2026, 5, 3))
+    reply = plain(say(dialog, "/goal marathon target 1:45")[0].text)
+    assert "a target of 1:45:00" in reply and "world record" in reply and "haven't saved" in reply
+    with session_scope(engine) as s:
+        assert s.exec(select(Runner)).one().goal_time_s is None
