@@ -118,6 +118,17 @@ RECOVERY_MAX_MIN = 35.0
 PERSONAL_GAP_MAX_DAYS = 3
 
 
+def reason_role(f: Factor) -> str:
+    """How a reason acted on the choice: "gate" (a rule that ruled the planned session out), "size"
+    (it changed the session's length: ``contribution`` is the fraction added or taken off) or "score"
+    (policy points for the chosen session)."""
+    if f.contribution == GATE:
+        return "gate"
+    if f.detail.get("effect") == "volume":
+        return "size"
+    return "score"
+
+
 def factor_json(f: Factor) -> dict[str, object]:
     return {
         "key": f.key,
@@ -148,7 +159,7 @@ class Recommendation:
     def to_json(self) -> dict[str, object]:
         return {
             "workout": self.workout.to_json(),
-            "reasons": [factor_json(f) for f in self.reasons],
+            "reasons": [{**factor_json(f), "role": reason_role(f)} for f in self.reasons],
             "would_change": [dict(w) for w in self.would_change],
             "plan_intent": self.plan_intent,
             "alternatives": [w.to_json() for w in self.alternatives],

@@ -153,6 +153,26 @@ def test_caution_long_run_becomes_easy_run_of_most_of_the_minutes() -> None:
     assert any(w["key"] in ("readiness_at_least", "hrv_back_in_range") for w in caution.would_change)
 
 
+def test_why_says_what_each_reason_did_in_words_not_policy_points() -> None:
+    """A caution morning: the reasons say the long run was ruled out and the run made shorter."""
+    from prompts import render
+
+    caution = recommend_today(_day(SUNDAY, "caution", 48.0))
+    out = caution.to_json()
+    roles = {(r["key"], r["role"]) for r in out["reasons"]}  # type: ignore[index, union-attr]
+    assert ("readiness", "gate") in roles and ("readiness", "size") in roles
+    out["readiness"] = {"score": 48.0, "band": "caution", "factors": [], "missing": []}
+    out["risk"] = {"probability": 0.03, "band": "low", "factors": [], "top_change": None}
+    why = render("coach/why", p=out, day=SUNDAY)
+    assert "rules out the planned long run" in why
+    shorter = next(r for r in out["reasons"] if r["role"] == "size")  # type: ignore[index]
+    assert f"{round(-shorter['contribution'] * 100)}% shorter" in why  # type: ignore[index, operator]
+    assert "(-5.0)" not in why
+    # a payload stored before reasons had roles still reads
+    old = {**out, "reasons": [{k: v for k, v in r.items() if k != "role"} for r in out["reasons"]]}  # type: ignore[union-attr]
+    assert "(-5.0)" in render("coach/why", p=old, day=SUNDAY)
+
+
 def test_caution_quality_day_becomes_easy_running_of_about_the_planned_time() -> None:
     hist = _through_saturday()
     for d in range(6):
