@@ -132,6 +132,11 @@ def checkins(session: Session, runner_id: int, since: date | None = None) -> Seq
     return session.exec(stmt.order_by(col(CheckIn.local_date))).all()
 
 
+def checkin_of(session: Session, runner_id: int, day: date) -> CheckIn | None:
+    """The runner's check-in for ``day``, if any."""
+    return session.exec(_CHECKIN_OF_DAY, params={"runner_id": runner_id, "day": day}).first()
+
+
 def upsert_checkin(session: Session, runner_id: int, day: date, values: dict[str, Any]) -> CheckIn:
     """Merge ``values`` into the runner's check-in for ``day`` (later reports of a field win)."""
     row = session.exec(_CHECKIN_OF_DAY, params={"runner_id": runner_id, "day": day}).first()

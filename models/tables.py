@@ -56,6 +56,10 @@ class Runner(SQLModel, table=True):
     available_minutes: int | None = None
     long_run_day: str | None = Field(default=None, max_length=3)
     onboarding_step: str | None = Field(default=None, max_length=32)
+    # "no running until my knee is better": set when said, cleared when the runner says it is better
+    # or logs a run
+    pain_hold_since: date | None = None
+    pain_hold_area: str | None = Field(default=None, max_length=16)
 
 
 class Activity(SQLModel, table=True):

@@ -7,7 +7,14 @@ from bot.dialog.turn import Turn
 from bot.dialog.types import Reply
 from bot.handlers.common import entity_date
 from bot.nlu import ParseResult
-from bot.services.logbook import RUNNING_SPORTS, log_session, record_checkin, set_effort
+from bot.services.logbook import (
+    RUNNING_SPORTS,
+    hold_running,
+    log_session,
+    record_checkin,
+    release_hold,
+    set_effort,
+)
 
 RUN_SPORTS = {"run": "running", "running": "running", "trail": "trail", "treadmill": "treadmill"}
 
@@ -32,6 +39,8 @@ def _log(turn: Turn, parsed: ParseResult, sport: str) -> list[Reply]:
     logged = log_session(turn.session, turn.runner_id, day, sport, distance_m=distance, duration_s=duration,
                          rpe=rpe, avg_hr=parsed.entities.get("avg_hr"))
     checkin = record_checkin(turn.session, turn.runner_id, turn.today, parsed.entities)
+    lifted = (sport in RUNNING_SPORTS and logged.status == "new" and turn.runner.pain_hold_since is not None
+              and "pain_area" not in parsed.entities and release_hold(turn.session, turn.runner, turn.today))
     if logged.status != "duplicate":
         turn.stored.append("activity")
     if checkin is not None:
@@ -41,7 +50,8 @@ def _log(turn: Turn, parsed: ParseResult, sport: str) -> list[Reply]:
     buttons = rpe_keyboard(act.id) if act.rpe is None and logged.status != "duplicate" else ()
     pace = act.moving_time_s / (act.distance_m / 1000) if act.moving_time_s and act.distance_m else None
     return [turn.say("log/session_logged", buttons=buttons, activity=act, status=logged.status, pace=pace,
-                     running=act.sport in RUNNING_SPORTS, checkin=checkin, is_today=day == turn.today)]
+                     running=act.sport in RUNNING_SPORTS, checkin=checkin, is_today=day == turn.today,
+                     hold_lifted=lifted)]
 
 
 def log_run(turn: Turn, parsed: ParseResult) -> list[Reply]:
@@ -58,8 +68,29 @@ def log_other_activity(turn: Turn, parsed: ParseResult) -> list[Reply]:
     return _log(turn, parsed, sport)
 
 
+def _pain_news(turn: Turn, parsed: ParseResult) -> list[Reply] | None:
+    """"No running until my knee is better" (a hold) or "my knee is fine now" (lifts it), with any other
+    wellness of the message stored; None when the message says neither."""
+    e = parsed.entities
+    if e.get("pain_hold") and e.get("pain_area"):
+        hold_running(turn.runner, turn.today, str(e["pain_area"]))
+        turn.session.add(turn.runner)
+        checkin = record_checkin(turn.session, turn.runner_id, turn.today, e)
+        turn.stored.append("checkin")
+        return [turn.say("log/pain_hold", area=e["pain_area"], checkin=checkin)]
+    if e.get("pain_resolved"):
+        lifted = release_hold(turn.session, turn.runner, turn.today)
+        checkin = record_checkin(turn.session, turn.runner_id, turn.today, e)
+        turn.stored.append("checkin")
+        return [turn.say("log/pain_resolved", area=e["pain_resolved"], lifted=lifted, checkin=checkin)]
+    return None
+
+
 def log_rest(turn: Turn, parsed: ParseResult) -> list[Reply]:
     """A rest day: nothing to store but any wellness that came with it."""
+    news = _pain_news(turn, parsed)
+    if news is not None:
+        return news
     checkin = record_checkin(turn.session, turn.runner_id, turn.today, parsed.entities)
     if checkin is not None:
         turn.stored.append("checkin")
@@ -80,6 +111,9 @@ def report_rpe(turn: Turn, parsed: ParseResult) -> list[Reply]:
 
 def report_checkin(turn: Turn, parsed: ParseResult) -> list[Reply]:
     """Sleep, soreness, fatigue, stress, mood, illness, pain, HRV, resting HR, weight."""
+    news = _pain_news(turn, parsed)
+    if news is not None:
+        return news
     day = entity_date(turn, parsed.entities)
     checkin = record_checkin(turn.session, turn.runner_id, day, parsed.entities)
     if checkin is None:

@@ -112,6 +112,16 @@ def parse(text: str, *, tz: ZoneInfo = _UTC, now: datetime | None = None) -> Par
         ):
             intent, conf, rule = "report_metrics", max(_RULE_CONFIDENCE, float(probs[model.classes.index(
                 "report_metrics")])), "metrics_numbers"  # fmt: skip
+        # Decisive rule: "no running until my knee is better" / "my knee is fine now", without session
+        # facts or a question, is news about pain, whatever else the words resemble.
+        elif (
+            (sc.pain_hold or sc.pain_resolved)
+            and intent != "report_wellness"
+            and not has_run_facts(sc)
+            and not _QUESTION.search(norm)
+        ):
+            intent, conf, rule = "report_wellness", max(_RULE_CONFIDENCE, float(probs[model.classes.index(
+                "report_wellness")])), "pain_news"  # fmt: skip
 
     raw = resolve(sc, intent, today)
     ents, bad = check(raw, sport=raw.get("sport") if intent == "log_other_activity" else None)

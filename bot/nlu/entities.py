@@ -255,6 +255,8 @@ class Scan:
     scales: dict[str, int] = field(default_factory=dict)
     illness: bool = False
     pain_area: str | None = None
+    pain_hold: bool = False  # "no running until my knee is better"
+    pain_resolved: bool = False  # "my knee is fine now"
     sport: str | None = None
     negative: bool = False
     miles_context: bool = False
@@ -505,6 +507,22 @@ _PAIN_AREAS: list[tuple[str, str]] = [
     ("chest", r"chest pain"),
 ]
 _RX_PAIN = re.compile("|".join(rf"\b(?P<{k}>{p})\b" for k, p in _PAIN_AREAS))
+_BETTER = (
+    r"(?:better|fine|ok|okay|alright|all right|good|healed|heals?|recovered|recovers?|sorted|gone|goes away|"
+    r"settles?(?: down)?|settled|clears? up|cleared up|pain[- ]free)"
+)
+# "no running until my knee is better": waiting for it to get better
+_RX_PAIN_HOLD = re.compile(r"\b(?:until|till|til|untill|unless)\b[^.!?]{0,40}?\b" + _BETTER + r"\b")
+# "my knee is fine now", "no more pain", "doesn't hurt anymore": it got better
+_RX_PAIN_RESOLVED = re.compile(
+    r"\b(?:(?:is|are|feels?|feeling|felt|'s|s|now|all|much|totally|fully|completely) " + _BETTER
+    + r"|no (?:more |longer any )?pain|pain[- ]free"
+    r"|(?:doesn'?t|does not|isn'?t|aren'?t|no longer|not) (?:hurt|hurting|sore|painful|ache|aching)(?: any ?more)?"
+    r"|back to (?:normal|running))\b"
+)
+# pain still there: "hurts", "sore" — unless said with a "not" in front
+_RX_PAIN_ACTIVE = re.compile(r"(?<!not )(?<!nt )(?<!n't )(?<!no longer )\b(?:hurts?|hurting|sore|aches?|aching|painful|"
+                             r"twinges?|niggles?|swollen|throbbing|sharp|tight|stiff)\b")
 _SPORTS: list[tuple[str, str]] = [
     ("aqua_jogging", r"aqua[ -]?jog\w*|deep water running|pool running"),
     (
@@ -766,6 +784,9 @@ def _scan_words(sc: Scan, norm: str) -> None:
     pm = _RX_PAIN.search(norm)
     if pm and pm.lastgroup:
         sc.pain_area = pm.lastgroup
+        sc.pain_hold = bool(_RX_PAIN_HOLD.search(norm))
+        sc.pain_resolved = (not sc.pain_hold and bool(_RX_PAIN_RESOLVED.search(norm))
+                            and not _RX_PAIN_ACTIVE.search(norm))
     smatch = _RX_SPORT.search(norm)
     if smatch and smatch.lastgroup:
         sc.sport = smatch.lastgroup
@@ -981,8 +1002,12 @@ def resolve(sc: Scan, intent: str, today: date) -> dict[str, Any]:
             ent[k] = sc.scales[k]
     if sc.illness:
         ent["illness"] = True
-    if sc.pain_area:
+    if sc.pain_resolved:
+        ent["pain_resolved"] = sc.pain_area  # the area that got better: no pain to store
+    elif sc.pain_area:
         ent["pain_area"] = sc.pain_area
+        if sc.pain_hold:
+            ent["pain_hold"] = True
     if sc.sport and intent not in NO_SPORT_INTENTS:
         ent["sport"] = sc.sport
     return ent

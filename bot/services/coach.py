@@ -261,6 +261,11 @@ def runner_state(history: History, assessment: Assessment, today: date, vdot: fl
     cap = next((c.max_minutes for c in limits if c.local_date == today and c.max_minutes), None)
     away = frozenset(c.local_date for c in limits if c.unavailable)
     pain_area, pain_days, pain_sharp = _pain(history, today)
+    held = runner.pain_hold_since is not None and runner.pain_hold_since <= today
+    if held:  # "no running until my knee is better": pain until they say it is better
+        assert runner.pain_hold_since is not None
+        pain_area = pain_area or runner.pain_hold_area
+        pain_days = max(pain_days, (today - runner.pain_hold_since).days + 1)
     m = assessment.metrics_today
     r, k = assessment.readiness, assessment.risk
     runs = [a for a in recent(history.activities, today - timedelta(days=30))
@@ -275,7 +280,8 @@ def runner_state(history: History, assessment: Assessment, today: date, vdot: fl
         vdot=vdot, threshold_pace_s_per_km=None, hr_max=runner.hr_max, hr_rest=runner.hr_rest,
         pain_area=pain_area, pain_days=pain_days, pain_sharp=pain_sharp, illness=_illness(history, today),
         experience=runner.experience or "intermediate", goal=goal_of(runner), availability=availability_of(runner),
-        constraints=Constraints(today_max_minutes=float(cap) if cap else None, unavailable=away),
+        constraints=Constraints(today_max_minutes=float(cap) if cap else None, unavailable=away,
+                                no_running_until_pain_resolves=held),
     )
     joined = min(runner.created_at.date(), today)
     if runner.weekly_km and today - joined < DECLARED_WINDOW:

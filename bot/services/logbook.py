@@ -9,8 +9,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from models.queries import activities, find_duplicate, last_activity, upsert_checkin
-from models.tables import Activity, CheckIn
+from models.queries import activities, checkin_of, find_duplicate, last_activity, upsert_checkin
+from models.tables import Activity, CheckIn, Runner
 
 RUNNING_SPORTS = frozenset({"running", "trail", "treadmill"})
 WELLNESS_KEYS = ("sleep_h", "sleep_quality", "soreness", "fatigue", "stress", "mood", "illness", "pain_area",
@@ -112,3 +112,24 @@ def record_checkin(session: Session, runner_id: int, day: date, entities: dict[s
     if not values:
         return None
     return upsert_checkin(session, runner_id, day, values)
+
+
+def hold_running(runner: Runner, day: date, area: str) -> None:
+    """"No running until my knee is better": the hold stays until :func:`release_hold`."""
+    if runner.pain_hold_since is None:
+        runner.pain_hold_since = day
+    runner.pain_hold_area = area[:16]
+
+
+def release_hold(session: Session, runner: Runner, day: date) -> bool:
+    """The pain is gone (or the runner ran): lift the hold and take the pain off ``day``'s check-in.
+    Returns whether a hold was lifted."""
+    held = runner.pain_hold_since is not None
+    runner.pain_hold_since = runner.pain_hold_area = None
+    assert runner.id is not None
+    row = checkin_of(session, runner.id, day)
+    if row is not None and (row.pain_area or row.pain_score is not None):
+        row.pain_area, row.pain_score = None, None
+        session.add(row)
+    session.add(runner)
+    return held

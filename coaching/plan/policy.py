@@ -264,7 +264,10 @@ def recommend(state: RunnerState, week: PlanWeek | None = None) -> Recommendatio
         )
         allowed.intersection_update({"rest", "cross_training"})
         gates.append(pf)
-        would.append(_wc("pain_free_days", "easy", "after", days=2))
+        if cons.no_running_until_pain_resolves:  # the runner said: not until it is better
+            would.append(_wc("pain_resolved", "easy", "after", area=state.pain_area or "unknown"))
+        else:
+            would.append(_wc("pain_free_days", "easy", "after", days=2))
         if state.pain_sharp or state.pain_days > PRO_ADVICE_PAIN_DAYS:
             flags.append("see_professional")
             would.append(

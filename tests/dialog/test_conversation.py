@@ -288,3 +288,43 @@ def test_a_new_goal_distance_drops_the_old_target_and_a_record_breaking_target_i
     assert "a target of 1:45:00" in reply and "world record" in reply and "haven't saved" in reply
     with session_scope(engine) as s:
         assert s.exec(select(Runner)).one().goal_time_s is None
+
+
+def test_no_running_until_the_knee_is_better_holds_until_the_runner_says_so(dialog: Dialog, engine: Engine,
+                                                                           clock: FakeClock) -> None:
+    """Pain reported in passing counts for a few days; "no running until my knee is better" holds until
+    the runner says it is better (or runs), and past a few days asks them to see a professional."""
+    from datetime import UTC, datetime
+
+    from models.tables import CheckIn
+
+    say(dialog, "ran 10k in 52 min, rpe 6")
+    held = plain(say(dialog, "no running until my knee is better")[0].text)
+    assert "No running until it's better" in held and "physio or doctor" in held
+    clock.set(datetime(2026, 3, 17, 6, 0, tzinfo=UTC))  # five days on, nothing said in between
+    today = plain(say(dialog, "what should I do today?")[0].text)
+    assert "Cross-training" in today or "Rest day" in today
+    assert "pain in the knee for 6 days" in today and "physio or doctor" in today
+    assert "when you tell me your knee feels better" in today
+    better = plain(say(dialog, "my knee feels fine now")[0].text)
+    assert "lifted the no-running hold" in better
+    with session_scope(engine) as s:
+        runner = s.exec(select(Runner)).one()
+        assert (runner.pain_hold_since, runner.pain_hold_area) == (None, None)
+        assert all(c.pain_area is None for c in s.exec(select(CheckIn).where(CheckIn.local_date == date(2026, 3, 17))))
+    assert "pain in the knee" not in plain(say(dialog, "what should I do today?")[0].text)
+    # a run while on hold lifts it too, and says so
+    say(dialog, "not running till my achilles heals")
+    ran = plain(say(dialog, "ran 5k in 30 min")[0].text)
+    assert "lifted the no-running hold" in ran
+    with session_scope(engine) as s:
+        assert s.exec(select(Runner)).one().pain_hold_since is None
+
+
+def test_saying_the_pain_is_gone_never_stores_pain(dialog: Dialog, engine: Engine) -> None:
+    from models.tables import CheckIn
+
+    reply = plain(say(dialog, "my knee is better now")[0].text)
+    assert "Great to hear your knee feels better" in reply and "hold" not in reply
+    with session_scope(engine) as s:
+        assert all(c.pain_area is None for c in s.exec(select(CheckIn)))

@@ -126,6 +126,27 @@ def test_wellness_scales_and_pain() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("no running until my knee is better", {"pain_area": "knee", "pain_hold": True}),
+        ("I'll stop running till my achilles heals", {"pain_area": "achilles", "pain_hold": True}),
+        ("not running until the shin pain goes away", {"pain_area": "shin", "pain_hold": True}),
+        ("my knee is better now", {"pain_resolved": "knee"}),
+        ("knee pain is gone", {"pain_resolved": "knee"}),
+        ("my knee doesn't hurt anymore", {"pain_resolved": "knee"}),
+        ("calf is ok now, back to running", {"pain_resolved": "calf"}),
+        ("knee still hurts", {"pain_area": "knee"}),
+        ("knee is sore but better than yesterday", {"pain_area": "knee"}),
+    ],
+)  # fmt: skip
+def test_pain_that_holds_running_and_pain_that_is_gone(text: str, expected: dict[str, Any]) -> None:
+    """A knee that "is better now" is not a knee that hurts: it must never be stored as pain."""
+    e = p(text).entities
+    got = {k: e[k] for k in ("pain_area", "pain_hold", "pain_resolved") if k in e}
+    assert got == expected
+
+
+@pytest.mark.parametrize(
     ("text", "key", "reason"),
     [
         ("ran 300 km in 20 min", "distance_m", "too_fast"),
