@@ -254,6 +254,7 @@ class Scan:
     sleep_h: float | None = None
     scales: dict[str, int] = field(default_factory=dict)
     illness: bool = False
+    illness_kind: str | None = None  # fever / below_neck / above_neck when the words say
     pain_area: str | None = None
     pain_hold: bool = False  # "no running until my knee is better"
     pain_resolved: bool = False  # "my knee is fine now"
@@ -486,7 +487,20 @@ _RPE_WORDS: list[tuple[re.Pattern[str], float]] = [
 _RX_ILLNESS = re.compile(
     r"\b(?:sick|ill|unwell|flu|fever|feverish|covid|sore throat|chest infection|stomach bug|virus|"
     r"under the weather|chills|norovirus|(?:a|head|chest|the|got a|have a) cold|emoji_ill|"
+    r"(?:runny|stuffy|blocked) nose|sniffles|sneezing|congested|"
     r"(?:feel|feeling|felt) poorly)\b"
+)
+# The "neck check": symptoms above the neck (a head cold) allow easy running; below it (chest, stomach,
+# body aches) or a fever do not. When both are named, the more serious one counts; plain "sick" or
+# "unwell" names neither and is treated as below the neck by the coach.
+_ILLNESS_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("fever", re.compile(r"\b(?:fever\w*|temperature|chills|shivery|shivering)\b")),
+    ("below_neck", re.compile(
+        r"\b(?:flu|covid|chest (?:infection|cold)|chesty|cough\w*|stomach|tummy|gastro|norovirus|diarrh\w*|"
+        r"vomit\w*|throwing up|been sick|nause\w*|body aches?|aching all over|achy all over)\b")),
+    ("above_neck", re.compile(
+        r"\b(?:(?:a|head|the|got a|have a|bit of a|slight) cold|runny nose|stuffy nose|blocked nose|"
+        r"sniff\w*|sneez\w*|sore throat|sinus\w*|congest\w*|headache)\b")),
 )
 _PAIN_AREAS: list[tuple[str, str]] = [
     ("achilles", r"achilles"),
@@ -781,6 +795,8 @@ def _scan_words(sc: Scan, norm: str) -> None:
             sc.rpe_word = float(rval)
             break
     sc.illness = bool(_RX_ILLNESS.search(norm))
+    if sc.illness:
+        sc.illness_kind = next((kind for kind, rx in _ILLNESS_KINDS if rx.search(norm)), None)
     pm = _RX_PAIN.search(norm)
     if pm and pm.lastgroup:
         sc.pain_area = pm.lastgroup
@@ -1002,6 +1018,8 @@ def resolve(sc: Scan, intent: str, today: date) -> dict[str, Any]:
             ent[k] = sc.scales[k]
     if sc.illness:
         ent["illness"] = True
+        if sc.illness_kind:
+            ent["illness_kind"] = sc.illness_kind
     if sc.pain_resolved:
         ent["pain_resolved"] = sc.pain_area  # the area that got better: no pain to store
     elif sc.pain_area:

@@ -100,7 +100,8 @@ def checkin_values(entities: dict[str, Any]) -> dict[str, Any]:
     if "illness" in values:
         illness = values.pop("illness")
         if illness:
-            values["illness"] = illness if isinstance(illness, str) else "unwell"
+            kind = entities.get("illness_kind")
+            values["illness"] = illness if isinstance(illness, str) else str(kind) if kind else "unwell"
         else:
             values["illness"] = "none"
     return values

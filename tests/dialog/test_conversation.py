@@ -328,3 +328,24 @@ def test_saying_the_pain_is_gone_never_stores_pain(dialog: Dialog, engine: Engin
     assert "Great to hear your knee feels better" in reply and "hold" not in reply
     with session_scope(engine) as s:
         assert all(c.pain_area is None for c in s.exec(select(CheckIn)))
+
+
+def test_a_head_cold_gets_easy_running_and_the_flu_gets_rest(dialog: Dialog, engine: Engine,
+                                                             clock: FakeClock) -> None:
+    """The neck check as the runner meets it: what they say decides the kind of illness stored."""
+    from datetime import UTC, datetime
+
+    from models.tables import CheckIn
+
+    ben = Identity(external_id="test:ben", name="Ben", chat_id=2)
+    say(dialog, "ran 8k in 44 min, rpe 4")
+    say(dialog, "I have a cold")
+    say(dialog, "ran 8k in 44 min, rpe 4", ben)
+    say(dialog, "got the flu", ben)
+    clock.set(datetime(2026, 3, 13, 7, 0, tzinfo=UTC))  # Friday: the plan's easy run
+    cold = plain(say(dialog, "what should I do today?")[0].text)
+    assert "above the neck" in cold and "Easy run" in cold
+    flu = plain(say(dialog, "what should I do today?", ben)[0].text)
+    assert "Rest day" in flu and "below the neck" in flu
+    with session_scope(engine) as s:
+        assert sorted(c.illness for c in s.exec(select(CheckIn)) if c.illness) == ["above_neck", "below_neck"]

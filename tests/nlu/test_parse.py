@@ -126,6 +126,24 @@ def test_wellness_scales_and_pain() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I have a cold", "above_neck"),
+        ("woke up with a headache and a sore throat", "above_neck"),
+        ("runny nose and sneezing", "above_neck"),
+        ("got the flu", "below_neck"),
+        ("chesty cough, feel awful and ill", "below_neck"),
+        ("sore throat and a bit feverish", "fever"),
+        ("feeling under the weather", None),
+    ],
+)  # fmt: skip
+def test_the_neck_check_reads_where_the_symptoms_are(text: str, kind: str | None) -> None:
+    """A head cold allows easy running, a chest, a stomach or a fever does not: the words decide."""
+    e = p(text).entities
+    assert e.get("illness") is True and e.get("illness_kind") == kind
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("no running until my knee is better", {"pain_area": "knee", "pain_hold": True}),
