@@ -112,11 +112,11 @@ def parse(text: str, *, tz: ZoneInfo = _UTC, now: datetime | None = None) -> Par
         ):
             intent, conf, rule = "report_metrics", max(_RULE_CONFIDENCE, float(probs[model.classes.index(
                 "report_metrics")])), "metrics_numbers"  # fmt: skip
-        # Decisive rule: "no running until my knee is better" / "my knee is fine now", without session
-        # facts or a question, is news about pain, whatever else the words resemble.
+        # Decisive rule: "no running until my knee is better" / "my knee is fine now" / "my cold is gone",
+        # without session facts or a question, is news about health, whatever else the words resemble.
         elif (
-            (sc.pain_hold or sc.pain_resolved)
-            and intent != "report_wellness"
+            (sc.pain_hold or sc.pain_resolved or sc.illness_resolved)
+            and (intent != "report_wellness" or conf < _RULE_CONFIDENCE)
             and not has_run_facts(sc)
             and not _QUESTION.search(norm)
         ):

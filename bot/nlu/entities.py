@@ -255,6 +255,7 @@ class Scan:
     scales: dict[str, int] = field(default_factory=dict)
     illness: bool = False
     illness_kind: str | None = None  # fever / below_neck / above_neck when the words say
+    illness_resolved: bool = False  # "my cold is gone"
     pain_area: str | None = None
     pain_hold: bool = False  # "no running until my knee is better"
     pain_resolved: bool = False  # "my knee is fine now"
@@ -489,6 +490,15 @@ _RX_ILLNESS = re.compile(
     r"under the weather|chills|norovirus|(?:a|head|chest|the|got a|have a) cold|emoji_ill|"
     r"(?:runny|stuffy|blocked) nose|sniffles|sneezing|congested|"
     r"(?:feel|feeling|felt) poorly)\b"
+)
+# Getting over it: "my cold is gone", "no more fever", "not sick anymore", "over the flu now"
+_ILLS = r"(?:cold|flu|fever|temperature|bug|virus|sickness|illness|covid|cough|sore throat|infection)"
+_RX_ILLNESS_RESOLVED = re.compile(
+    r"\b(?:no (?:more |longer (?:a |any )?)?" + _ILLS
+    + r"|(?:not|no longer) (?:sick|ill|unwell|feverish)(?: any ?more)?"
+    r"|(?:over|recovered from|got over|getting over|shaken off|shook off) (?:the |my |a |this |that )?" + _ILLS
+    + r"|" + _ILLS + r" (?:is |has |'s |s )?(?:gone|over|better|cleared(?: up)?|passed|much better)"
+    r"|(?:feeling|feel|felt) (?:much |a lot |loads )?better|all better|back to (?:normal|health))\b"
 )
 # The "neck check": symptoms above the neck (a head cold) allow easy running; below it (chest, stomach,
 # body aches) or a fever do not. When both are named, the more serious one counts; plain "sick" or
@@ -795,6 +805,9 @@ def _scan_words(sc: Scan, norm: str) -> None:
             sc.rpe_word = float(rval)
             break
     sc.illness = bool(_RX_ILLNESS.search(norm))
+    sc.illness_resolved = bool(_RX_ILLNESS_RESOLVED.search(norm)) and not sc.pain_area
+    if sc.illness_resolved:
+        sc.illness = False
     if sc.illness:
         sc.illness_kind = next((kind for kind, rx in _ILLNESS_KINDS if rx.search(norm)), None)
     pm = _RX_PAIN.search(norm)
@@ -1016,7 +1029,9 @@ def resolve(sc: Scan, intent: str, today: date) -> dict[str, Any]:
     for k in ("sleep_quality", "soreness", "fatigue", "stress", "mood"):
         if k in sc.scales:
             ent[k] = sc.scales[k]
-    if sc.illness:
+    if sc.illness_resolved:
+        ent["illness"] = False  # stored as "none": today is not an ill day
+    elif sc.illness:
         ent["illness"] = True
         if sc.illness_kind:
             ent["illness_kind"] = sc.illness_kind

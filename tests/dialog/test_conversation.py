@@ -349,3 +349,10 @@ def test_a_head_cold_gets_easy_running_and_the_flu_gets_rest(dialog: Dialog, eng
     assert "Rest day" in flu and "below the neck" in flu
     with session_scope(engine) as s:
         assert sorted(c.illness for c in s.exec(select(CheckIn)) if c.illness) == ["above_neck", "below_neck"]
+    # over it: the day is not an ill day any more
+    over = plain(say(dialog, "over the flu now", ben)[0].text)
+    assert "Glad you're feeling better" in over
+    assert "below the neck" not in plain(say(dialog, "what should I do today?", ben)[0].text)
+    with session_scope(engine) as s:
+        assert sorted(c.illness or "" for c in s.exec(select(CheckIn)) if c.local_date == date(2026, 3, 13)) == [
+            "none"]

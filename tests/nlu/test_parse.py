@@ -144,6 +144,16 @@ def test_the_neck_check_reads_where_the_symptoms_are(text: str, kind: str | None
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["my cold is gone", "feeling better, no more fever", "not sick anymore", "over the flu now",
+     "cold is better today"],
+)  # fmt: skip
+def test_getting_over_an_illness_is_not_an_illness(text: str) -> None:
+    r = p(text)
+    assert r.intent == "report_wellness" and r.entities.get("illness") is False and "illness_kind" not in r.entities
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("no running until my knee is better", {"pain_area": "knee", "pain_hold": True}),
