@@ -393,6 +393,16 @@ _RX_BARE_NUM = re.compile(r"(?<![\w.:/])(\d{1,2}(?:\.\d)?)(?:ish)?\b(?!\s*(?:[:/
 # Word scales: (pattern, value), most specific first --------------------------------------------
 _ADV_STRONG = r"(?:very|really|super|so|extremely|incredibly|properly)"
 _ADV_WEAK = r"(?:a bit|bit|slightly|a little|little|kinda|somewhat|a touch)"
+# "not tired", "legs not sore at all", "no stress": the word said with a "not" in front is its opposite
+_NEG = (r"\b(?:not|never|no longer|isn'?t|aren'?t|wasn'?t|weren'?t|don'?t feel|do not feel|didn'?t feel)"
+        r"\s+(?:\w+\s+){0,2}?")
+
+
+def _negated(words: str) -> list[tuple[re.Pattern[str], int]]:
+    """Rules for ``words`` said with a "not" in front: 1 with "at all", else 2 (on a 1-5 scale)."""
+    return [(re.compile(_NEG + words + r"\b(?=\W*at all)"), 1), (re.compile(_NEG + words + r"\b"), 2)]
+
+
 _SCALE_WORDS: dict[str, list[tuple[re.Pattern[str], int]]] = {
     "sleep_quality": [
         (re.compile(r"\b(?:didn't|did not|not|wasn't|was not|don't)\s+sleep(?:ing)?\s+(?:very\s+)?well\b"), 2),
@@ -433,6 +443,7 @@ _SCALE_WORDS: dict[str, list[tuple[re.Pattern[str], int]]] = {
         ),
     ],
     "fatigue": [
+        *_negated(r"(?:tired|fatigued|drained|exhausted|knackered|shattered|wrecked|sleepy)"),
         (re.compile(_ADV_WEAK + r" (?:tired|fatigued|drained)"), 3),
         (
             re.compile(
@@ -452,12 +463,16 @@ _SCALE_WORDS: dict[str, list[tuple[re.Pattern[str], int]]] = {
         (re.compile(r"\bfresh\b|energetic|full of energy|bouncy"), 1),
     ],
     "soreness": [
+        *_negated(r"(?:sore|stiff|achy|aching|tight)"),
+        (re.compile(r"\bno (?:soreness|doms|aches)\b"), 1),
         (re.compile(r"can barely walk|can't walk|extremely sore|agony"), 5),
         (re.compile(_ADV_STRONG + r" (?:sore|stiff|achy)|sore as hell"), 4),
         (re.compile(_ADV_WEAK + r" (?:sore|stiff|tight|achy)|\bstiff\b|\btight(?:ness)?\b"), 2),
         (re.compile(r"\bsore\b|\bachy\b|\baching\b|\baches\b|\bdoms\b"), 3),
     ],
     "stress": [
+        *_negated(r"(?:stressed|anxious|overwhelmed)"),
+        (re.compile(r"\bno stress\b"), 1),
         (re.compile(_ADV_STRONG + r" stressed|overwhelmed|burnt out|burned out|stressed out"), 5),
         (re.compile(_ADV_WEAK + r" stressed"), 3),
         (re.compile(r"\bstressed\b|\bstressful\b|stress at work|work stress|\banxious\b"), 4),

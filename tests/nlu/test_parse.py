@@ -144,6 +144,23 @@ def test_the_neck_check_reads_where_the_symptoms_are(text: str, kind: str | None
 
 
 @pytest.mark.parametrize(
+    ("text", "key", "value"),
+    [
+        ("not tired", "fatigue", 2),
+        ("not feeling tired at all", "fatigue", 1),
+        ("legs not sore at all", "soreness", 1),
+        ("no soreness today", "soreness", 1),
+        ("not stressed", "stress", 2),
+        ("very tired", "fatigue", 5),
+        ("legs sore", "soreness", 3),
+    ],
+)  # fmt: skip
+def test_a_feeling_said_with_not_is_its_opposite(text: str, key: str, value: int) -> None:
+    """'not tired' is not tiredness: it must lift readiness, not lower it."""
+    assert p(text).entities.get(key) == value
+
+
+@pytest.mark.parametrize(
     "text",
     ["my cold is gone", "feeling better, no more fever", "not sick anymore", "over the flu now",
      "cold is better today"],
