@@ -39,8 +39,12 @@ def _log(turn: Turn, parsed: ParseResult, sport: str) -> list[Reply]:
     logged = log_session(turn.session, turn.runner_id, day, sport, distance_m=distance, duration_s=duration,
                          rpe=rpe, avg_hr=parsed.entities.get("avg_hr"))
     checkin = record_checkin(turn.session, turn.runner_id, turn.today, parsed.entities)
-    lifted = (sport in RUNNING_SPORTS and logged.status == "new" and turn.runner.pain_hold_since is not None
-              and "pain_area" not in parsed.entities and release_hold(turn.session, turn.runner, turn.today))
+    lifted = False
+    on_hold = turn.runner.pain_hold_since is not None
+    if on_hold and sport in RUNNING_SPORTS and logged.status == "new" and "pain_area" not in parsed.entities:
+        lifted = release_hold(turn.session, turn.runner, turn.today)  # they ran: the hold is over
+        if lifted:
+            turn.stored.append("pain_hold")
     if logged.status != "duplicate":
         turn.stored.append("activity")
     if checkin is not None:
@@ -76,12 +80,12 @@ def _pain_news(turn: Turn, parsed: ParseResult) -> list[Reply] | None:
         hold_running(turn.runner, turn.today, str(e["pain_area"]))
         turn.session.add(turn.runner)
         checkin = record_checkin(turn.session, turn.runner_id, turn.today, e)
-        turn.stored.append("checkin")
+        turn.stored.extend(("pain_hold", "checkin"))
         return [turn.say("log/pain_hold", area=e["pain_area"], checkin=checkin)]
     if e.get("pain_resolved"):
         lifted = release_hold(turn.session, turn.runner, turn.today)
         checkin = record_checkin(turn.session, turn.runner_id, turn.today, e)
-        turn.stored.append("checkin")
+        turn.stored.extend(("pain_hold", "checkin") if lifted else ("checkin",))
         return [turn.say("log/pain_resolved", area=e["pain_resolved"], lifted=lifted, checkin=checkin)]
     return None
 

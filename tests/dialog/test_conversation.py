@@ -356,3 +356,13 @@ def test_a_head_cold_gets_easy_running_and_the_flu_gets_rest(dialog: Dialog, eng
     with session_scope(engine) as s:
         assert sorted(c.illness or "" for c in s.exec(select(CheckIn)) if c.local_date == date(2026, 3, 13)) == [
             "none"]
+
+
+def test_a_run_logged_after_reporting_pain_keeps_the_pain(dialog: Dialog, engine: Engine) -> None:
+    """Only a hold is lifted by running: pain told earlier the same day stays on the day's check-in."""
+    from models.tables import CheckIn
+
+    say(dialog, "knee hurts")
+    say(dialog, "ran 5k in 30 min")
+    with session_scope(engine) as s:
+        assert [c.pain_area for c in s.exec(select(CheckIn))] == ["knee"]
