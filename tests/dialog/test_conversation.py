@@ -366,3 +366,22 @@ def test_a_run_logged_after_reporting_pain_keeps_the_pain(dialog: Dialog, engine
     say(dialog, "ran 5k in 30 min")
     with session_scope(engine) as s:
         assert [c.pain_area for c in s.exec(select(CheckIn))] == ["knee"]
+
+
+def test_replies_read_cleanly_when_only_some_facts_came(dialog: Dialog) -> None:
+    """No dangling comma when the first check-in fact is missing; one line per availability change."""
+    logged = plain(say(dialog, "did 10k in 52 min, legs heavy, RPE 7")[0].text)
+    assert "Noted for today: fatigue 3/5." in logged and ":," not in logged
+    capped = plain(say(dialog, "only 40 min today")[0].text)
+    assert "Got it:\n• 40 min max on" in capped
+
+
+def test_the_readiness_reason_names_hrv_as_the_seven_day_figure() -> None:
+    from prompts import render
+
+    text = render("coach/why", p={
+        "workout": {"type": "easy"}, "reasons": [], "would_change": [], "plan_intent": "easy",
+        "readiness": {"score": 50, "band": "caution", "missing": [], "factors": [
+            {"key": "hrv", "value": 48.0, "unit": "ms", "contribution": -15.0, "usual": [50.0, 53.0], "detail": {}}]},
+        "risk": {"probability": 0.03, "band": "low", "factors": [], "top_change": None}}, day=date(2026, 3, 12))
+    assert "HRV 48 ms over the last 7 days (your usual 50–53): -15 points" in plain(text)
