@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.dialog.turn import Turn
 from bot.dialog.types import Reply
+from bot.handlers.common import future_date
 from bot.nlu import ParseResult
 from bot.services.coach import advise, plan_for
 from bot.services.morning import today_reply
@@ -11,10 +12,24 @@ from bot.services.prediction import predict_with_trend
 from bot.services.progress import progress_for
 from models.queries import latest_recommendation
 
+# Days ahead a question like "what's tomorrow's workout?" is answered from the plan.
+DAY_AHEAD_DAYS = 13
+
+
+def _day_ahead(turn: Turn, parsed: ParseResult) -> list[Reply] | None:
+    """The plan's session on the day asked about, when that day is ahead; None otherwise."""
+    day = future_date(turn, parsed.entities, DAY_AHEAD_DAYS)
+    if day is None:
+        return None
+    plan_, _ = plan_for(turn.session, turn.runner, turn.today)
+    session, week = plan_.session_on(day), plan_.week_of(day)
+    return [turn.say("coach/day_ahead", day=day, session=session.to_json() if session else None,
+                     phase=week.phase if week else None)]
+
 
 def today(turn: Turn, parsed: ParseResult) -> list[Reply]:
-    """Today's workout, readiness, the reasons and what would change it."""
-    return [today_reply(turn.session, turn.runner, turn.today)]
+    """Today's workout, readiness, the reasons and what would change it (or a later day's plan)."""
+    return _day_ahead(turn, parsed) or [today_reply(turn.session, turn.runner, turn.today)]
 
 
 def why(turn: Turn, parsed: ParseResult) -> list[Reply]:
@@ -26,7 +41,10 @@ def why(turn: Turn, parsed: ParseResult) -> list[Reply]:
 
 
 def plan(turn: Turn, parsed: ParseResult) -> list[Reply]:
-    """This week's sessions and the shape of the weeks ahead."""
+    """This week's sessions and the shape of the weeks ahead (or one day's, when asked about a day)."""
+    ahead = _day_ahead(turn, parsed)
+    if ahead is not None:
+        return ahead
     plan_, advice = plan_for(turn.session, turn.runner, turn.today)
     return [turn.say("coach/plan", plan=plan_.to_json(), p=advice.to_json(), day=turn.today)]
 

@@ -385,3 +385,23 @@ def test_the_readiness_reason_names_hrv_as_the_seven_day_figure() -> None:
             {"key": "hrv", "value": 48.0, "unit": "ms", "contribution": -15.0, "usual": [50.0, 53.0], "detail": {}}]},
         "risk": {"probability": 0.03, "band": "low", "factors": [], "top_change": None}}, day=date(2026, 3, 12))
     assert "HRV 48 ms over the last 7 days (your usual 50–53): -15 points" in plain(text)
+
+
+def test_a_question_about_tomorrow_is_answered_with_tomorrows_session(dialog: Dialog, engine: Engine) -> None:
+    """"What's tomorrow's workout?" used to get today's; it now gets the plan's session for tomorrow."""
+    from datetime import timedelta
+
+    from bot.services.coach import plan_for
+
+    say(dialog, "ran 10k in 52 min, rpe 5")
+    tomorrow = date(2026, 3, 13)  # the clock's Friday
+    with session_scope(engine) as s:
+        planned = plan_for(s, s.exec(select(Runner)).one(), tomorrow - timedelta(days=1))[0].session_on(tomorrow)
+    for question in ("what is tomorrow's workout", "what should I do tomorrow?"):
+        reply = plain(say(dialog, question)[0].text)
+        assert reply.startswith("📅 Fri 13 Mar") and "Today:" not in reply
+        if planned is None:
+            assert "a rest day in your plan" in reply
+        else:
+            assert f"({round(planned.duration_min)} min)" in reply
+    assert "Today:" in plain(say(dialog, "what should I do today?")[0].text)
