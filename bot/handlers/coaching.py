@@ -21,7 +21,7 @@ def _day_ahead(turn: Turn, parsed: ParseResult) -> list[Reply] | None:
     day = future_date(turn, parsed.entities, DAY_AHEAD_DAYS)
     if day is None:
         return None
-    plan_, _ = plan_for(turn.session, turn.runner, turn.today)
+    plan_, _ = plan_for(turn.session, turn.runner, turn.today, goal_check=False)
     session, week = plan_.session_on(day), plan_.week_of(day)
     return [turn.say("coach/day_ahead", day=day, session=session.to_json() if session else None,
                      phase=week.phase if week else None)]

@@ -31,7 +31,7 @@ def set_goal(turn: Turn, parsed: ParseResult) -> list[Reply]:
         return [turn.say("profile/goal_past", day=date.fromisoformat(str(raw)[:10]))]
     turn.session.add(turn.runner)
     turn.stored.append("goal")
-    check = plan_for(turn.session, turn.runner, turn.today)[0].goal_check
+    check = plan_for(turn.session, turn.runner, turn.today)[0].goal_check if outcome == "race" else None
     return [turn.say("profile/goal_set", gc=check.to_json() if check else None)]
 
 

@@ -372,7 +372,8 @@ def advise_and_store(session: Session, runner: Runner, today: date,
     return advice, row
 
 
-def plan_for(session: Session, runner: Runner, today: date) -> tuple[Plan, Advice]:
-    """The periodised plan from this week, built from the same state as today's advice."""
+def plan_for(session: Session, runner: Runner, today: date, *, goal_check: bool = True) -> tuple[Plan, Advice]:
+    """The periodised plan from this week, built from the same state as today's advice (with the goal
+    check unless ``goal_check`` is False: batch callers that only read the weeks skip it)."""
     advice = advise(session, runner, today)
-    return build_plan(advice.state), advice
+    return build_plan(advice.state, goal_check=goal_check), advice

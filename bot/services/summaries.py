@@ -50,7 +50,7 @@ def weekly_summary(session: Session, runner: Runner, day: date) -> WeeklySummary
     progress = progress_for(session, runner, day)
     distance = runner.goal_distance_m if runner.goal_kind == "race" and runner.goal_distance_m else 10_000.0
     now, before = predict_now_and_before(session, runner, day, distance)
-    plan, _ = plan_for(session, runner, day + timedelta(days=1))
+    plan, _ = plan_for(session, runner, day + timedelta(days=1), goal_check=False)
     week = plan.week_of(day + timedelta(days=1))
     return WeeklySummary(
         km_this_week=km, km_last_week=km_before, runs=runs, fitness_change=progress.change("fitness", 7),

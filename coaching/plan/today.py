@@ -20,8 +20,9 @@ def recommend_today(state: RunnerState) -> Recommendation:
     return recommend(state)
 
 
-def build_plan(state: RunnerState, weeks: int | None = None) -> Plan:
+def build_plan(state: RunnerState, weeks: int | None = None, *, goal_check: bool = True) -> Plan:
     """The periodised plan from the current week (to the race and its recovery, else 12 weeks), with
-    a check of whether it reaches the race's training volume in time (:mod:`coaching.plan.goal_check`)."""
+    (``goal_check``) a check of whether it reaches the race's training volume in time
+    (:mod:`coaching.plan.goal_check`)."""
     plan = _build_plan(state, weeks)
-    return replace(plan, goal_check=check_goal(state, plan))
+    return replace(plan, goal_check=check_goal(state, plan)) if goal_check else plan
